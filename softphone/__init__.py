@@ -1,0 +1,3 @@
+"""Callboard softphone: the agent's SIP phone."""
+
+__version__ = "0.1.0"

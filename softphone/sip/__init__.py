@@ -1,0 +1,43 @@
+"""The SIP engine: pjsua2 behind a small, Qt-free interface.
+
+`SipEngine` owns the one pjsua2 `Endpoint` of the process, its accounts and
+its calls. It is driven by `poll()` from the thread that created it, and
+reports what happened as plain event objects (see `events`).
+"""
+
+from softphone.sip.engine import EngineError, SipEngine
+from softphone.sip.events import (
+    CallDirection,
+    CallMediaChanged,
+    CallState,
+    CallStateChanged,
+    DtmfReceived,
+    EngineEvent,
+    IncomingCall,
+    RegistrationChanged,
+    RegistrationStatus,
+)
+from softphone.sip.headers import SipHeaders, parse_sip_message
+from softphone.sip.settings import AccountSettings, EngineSettings, SettingsError
+from softphone.sip.uri import InvalidTarget, normalize_target
+
+__all__ = [
+    "AccountSettings",
+    "CallDirection",
+    "CallMediaChanged",
+    "CallState",
+    "CallStateChanged",
+    "DtmfReceived",
+    "EngineError",
+    "EngineEvent",
+    "EngineSettings",
+    "IncomingCall",
+    "InvalidTarget",
+    "RegistrationChanged",
+    "RegistrationStatus",
+    "SettingsError",
+    "SipEngine",
+    "SipHeaders",
+    "normalize_target",
+    "parse_sip_message",
+]

@@ -1,0 +1,713 @@
+"""The SIP engine: one pjsua2 endpoint, its accounts and calls, polled by its owner.
+
+Rules this module keeps (see DESIGN.md, "pjsua2: threading and lifetime"):
+
+- the endpoint is created in the thread that polls it, with no pjsua2
+  worker threads (`threadCnt = 0`, `mainThreadOnly = True`);
+- callbacks only queue events; `poll()` hands them to listeners afterwards;
+- every Account and Call is held in a dict keyed by the engine's own id,
+  and a Call is dropped after DISCONNECTED, outside its own callback;
+- `shutdown()` hangs up, waits (bounded) for the calls to end, unregisters,
+  drops every object, collects garbage, and only then destroys the library.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import itertools
+import logging
+import os
+import re
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pjsua2 as pj
+
+from softphone.sip._pjsua import PjAccount, PjCall, PjEndpoint, PjLogWriter
+from softphone.sip.backoff import Backoff
+from softphone.sip.events import (
+    CallDirection,
+    CallMediaChanged,
+    CallState,
+    CallStateChanged,
+    DtmfReceived,
+    EngineEvent,
+    IncomingCall,
+    RegistrationChanged,
+    RegistrationStatus,
+)
+from softphone.sip.headers import parse_sip_message
+from softphone.sip.settings import AccountSettings, EngineSettings
+from softphone.sip.uri import InvalidTarget, normalize_target
+
+log = logging.getLogger("softphone.sip")
+
+Listener = Callable[[EngineEvent], None]
+
+_DTMF = re.compile(r"^[0-9*#A-Da-d]+$")
+_TRANSPORT_TYPES = {
+    "udp": pj.PJSIP_TRANSPORT_UDP,
+    "tcp": pj.PJSIP_TRANSPORT_TCP,
+    "tls": pj.PJSIP_TRANSPORT_TLS,
+}
+_SRTP = {
+    "off": pj.PJMEDIA_SRTP_DISABLED,
+    "optional": pj.PJMEDIA_SRTP_OPTIONAL,
+    "mandatory": pj.PJMEDIA_SRTP_MANDATORY,
+}
+_CALL_STATES = {
+    pj.PJSIP_INV_STATE_NULL: CallState.CALLING,
+    pj.PJSIP_INV_STATE_CALLING: CallState.CALLING,
+    pj.PJSIP_INV_STATE_INCOMING: CallState.INCOMING,
+    pj.PJSIP_INV_STATE_EARLY: CallState.EARLY,
+    pj.PJSIP_INV_STATE_CONNECTING: CallState.CONNECTING,
+    pj.PJSIP_INV_STATE_CONFIRMED: CallState.CONFIRMED,
+    pj.PJSIP_INV_STATE_DISCONNECTED: CallState.DISCONNECTED,
+}
+_SYSTEM_CA_BUNDLES = (
+    "/etc/ssl/certs/ca-certificates.crt",
+    "/etc/pki/tls/certs/ca-bundle.crt",
+    "/etc/ssl/cert.pem",
+)
+
+
+class EngineError(RuntimeError):
+    """An engine operation failed; the message is fit to show the agent."""
+
+
+@dataclass
+class _AccountEntry:
+    account: PjAccount
+    settings: AccountSettings
+    status: RegistrationStatus = RegistrationStatus.REGISTERING
+    failures: int = 0
+    retry_at: float | None = None
+    last_code: int = 0
+    last_reason: str = ""
+
+
+@dataclass
+class _CallEntry:
+    call: PjCall
+    account_id: int
+    direction: CallDirection
+    remote_uri: str = ""
+    sip_call_id: str = ""
+    local_hold: bool = False
+    muted: bool = False
+    audio: list[Any] = field(default_factory=list)
+    state: CallState = CallState.CALLING
+    answered: bool = False
+
+
+class SipEngine:
+    """The process's SIP user agent. Create, `start()`, `poll()` often, `shutdown()` once."""
+
+    def __init__(
+        self,
+        settings: EngineSettings | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        backoff: Backoff | None = None,
+    ) -> None:
+        self.settings = settings or EngineSettings()
+        self._clock = clock
+        self._backoff = backoff or Backoff()
+        self._ep: PjEndpoint | None = None
+        self._log_writer: PjLogWriter | None = None
+        self._transports: dict[tuple[str, str, bool], int] = {}
+        self._accounts: dict[int, _AccountEntry] = {}
+        self._calls: dict[int, _CallEntry] = {}
+        self._ended: list[int] = []
+        self._events: deque[EngineEvent] = deque()
+        self._listeners: list[Listener] = []
+        self._ids = itertools.count(1)
+        self._closing = False
+
+    # -- lifecycle -------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        """True between `start()` and `shutdown()`."""
+        return self._ep is not None
+
+    def add_listener(self, listener: Listener) -> None:
+        """Call `listener(event)` for every event, from `poll()`."""
+        self._listeners.append(listener)
+
+    def remove_listener(self, listener: Listener) -> None:
+        """Stop calling `listener`."""
+        with contextlib.suppress(ValueError):
+            self._listeners.remove(listener)
+
+    def start(self) -> None:
+        """Create the endpoint in this thread, open the UDP and TCP transports, start."""
+        if self._ep is not None:
+            raise EngineError("The SIP engine is already running.")
+        ep = PjEndpoint(self)
+        with _quiet_stdout():
+            ep.libCreate()
+        try:
+            cfg = pj.EpConfig()
+            cfg.uaConfig.threadCnt = 0
+            cfg.uaConfig.mainThreadOnly = True
+            cfg.uaConfig.maxCalls = self.settings.max_calls
+            cfg.uaConfig.userAgent = self.settings.user_agent
+            cfg.logConfig.level = self.settings.log_level
+            cfg.logConfig.consoleLevel = self.settings.log_level
+            self._log_writer = PjLogWriter()
+            cfg.logConfig.writer = self._log_writer
+            cfg.logConfig.decor = 0
+            cfg.medConfig.hasIoqueue = True
+            cfg.medConfig.threadCnt = 1
+            ep.libInit(cfg)
+            self._ep = ep
+            for kind in ("udp", "tcp"):
+                self._transport(kind)
+            if self.settings.null_audio or ep.audDevManager().getDevCount() == 0:
+                ep.audDevManager().setNullDev()
+            ep.libStart()
+        except pj.Error as exc:
+            self._ep = ep
+            self._destroy_library()
+            raise EngineError(f"Could not start the SIP engine: {_pj_text(exc)}") from exc
+        log.info("SIP engine started (pjsua2 %s)", ep.libVersion().full)
+
+    def poll(self, timeout_ms: int = 0) -> int:
+        """Let pjsua2 work for up to `timeout_ms`, then deliver queued events.
+
+        Returns the number of events delivered.
+        """
+        ep = self._ep
+        if ep is None:
+            return 0
+        ep.libHandleEvents(max(0, timeout_ms))
+        self._run_due_retries()
+        self._drop_ended_calls()
+        return self._deliver()
+
+    def run(self, should_stop: Callable[[], bool], interval_ms: int = 10) -> None:
+        """Poll until `should_stop()` is true: the loop of a headless softphone."""
+        while self.running and not should_stop():
+            self.poll(interval_ms)
+
+    def shutdown(self, timeout: float = 3.0) -> None:
+        """Hang up, unregister, drop every pjsua2 object and destroy the library.
+
+        Safe to call more than once and after a failed start.
+        """
+        ep = self._ep
+        if ep is None or self._closing:
+            return
+        self._closing = True
+        log.info("SIP engine shutting down (%d call(s), %d account(s))",
+                 len(self._calls), len(self._accounts))
+        deadline = self._clock() + timeout
+        for call_id in list(self._calls):
+            self.hangup(call_id)
+        while self._calls and self._clock() < deadline:
+            ep.libHandleEvents(20)
+            self._drop_ended_calls()
+        if self._calls:
+            log.warning("%d call(s) did not end in time; dropping them", len(self._calls))
+        self._unregister_all(deadline=self._clock() + min(2.0, timeout))
+        self._deliver()
+        self._calls.clear()
+        for entry in self._accounts.values():
+            with contextlib.suppress(pj.Error):
+                entry.account.shutdown()
+        self._accounts.clear()
+        self._destroy_library()
+        log.info("SIP engine stopped")
+
+    # -- accounts --------------------------------------------------------
+
+    def add_account(self, settings: AccountSettings, password: str) -> int:
+        """Create an account and start registering it; returns its id."""
+        ep = self._require()
+        account_id = next(self._ids)
+        cfg = pj.AccountConfig()
+        cfg.idUri = _with_display_name(settings)
+        cfg.regConfig.registrarUri = settings.registrar_uri()
+        cfg.regConfig.timeoutSec = settings.register_expires
+        cfg.regConfig.retryIntervalSec = 0  # the engine owns retries: see Backoff
+        cfg.regConfig.registerOnAdd = True
+        cfg.sipConfig.proxies.append(_loose_route(settings.registrar_uri()))
+        cfg.sipConfig.authCreds.append(
+            pj.AuthCredInfo("digest", "*", settings.auth_user, 0, password)
+        )
+        cfg.sipConfig.transportId = self._transport(
+            settings.transport, settings.tls_ca_file, settings.tls_verify
+        )
+        cfg.natConfig.udpKaIntervalSec = settings.keepalive_seconds
+        cfg.mediaConfig.srtpUse = _SRTP[settings.srtp]
+        cfg.mediaConfig.srtpSecureSignaling = 0
+        account = PjAccount(account_id, self)
+        entry = _AccountEntry(account, settings)
+        self._accounts[account_id] = entry
+        try:
+            account.create(cfg)
+        except pj.Error as exc:
+            del self._accounts[account_id]
+            raise EngineError(f"Could not create account {settings.sip_uri}: {_pj_text(exc)}") \
+                from exc
+        log.info("Account %d (%s) registering at %s over %s%s", account_id, settings.sip_uri,
+                 settings.registrar_uri(), settings.transport,
+                 "" if settings.tls_verify or settings.transport != "tls"
+                 else " WITHOUT certificate verification")
+        self._queue(RegistrationChanged(account_id, RegistrationStatus.REGISTERING, 0, ""))
+        return account_id
+
+    def remove_account(self, account_id: int) -> None:
+        """Unregister (best effort) and delete an account."""
+        entry = self._accounts.pop(account_id, None)
+        if entry is None:
+            return
+        with contextlib.suppress(pj.Error):
+            entry.account.shutdown()
+
+    def register(self, account_id: int) -> None:
+        """Register now, cancelling any scheduled retry."""
+        entry = self._account(account_id)
+        entry.retry_at = None
+        self._send_register(account_id, entry)
+
+    def registration(self, account_id: int) -> RegistrationChanged:
+        """The account's current registration, as the last event said it."""
+        entry = self._account(account_id)
+        retry_in = None
+        if entry.retry_at is not None:
+            retry_in = max(0.0, entry.retry_at - self._clock())
+        return RegistrationChanged(
+            account_id, entry.status, entry.last_code, entry.last_reason, 0, retry_in
+        )
+
+    def account_settings(self, account_id: int) -> AccountSettings:
+        """The settings an account was created with."""
+        return self._account(account_id).settings
+
+    # -- calls -----------------------------------------------------------
+
+    def make_call(
+        self, account_id: int, target: str, headers: Sequence[tuple[str, str]] = ()
+    ) -> int:
+        """Dial `target` (a number, `tel:` or SIP URI) from an account; returns the call id."""
+        ep = self._require()
+        entry = self._account(account_id)
+        uri = normalize_target(target, entry.settings.domain)
+        if ep.utilVerifySipUri(uri) != 0:
+            raise InvalidTarget(f"'{target}' is not a valid SIP address.")
+        call_id = next(self._ids)
+        call = PjCall(entry.account, call_id, self, pj.PJSUA_INVALID_ID)
+        self._calls[call_id] = _CallEntry(call, account_id, CallDirection.OUTBOUND, uri)
+        prm = pj.CallOpParam(True)
+        for name, value in headers:
+            prm.txOption.headers.append(_header(name, value))
+        try:
+            call.makeCall(uri, prm)
+        except pj.Error as exc:
+            del self._calls[call_id]
+            raise EngineError(f"Could not call {uri}: {_pj_text(exc)}") from exc
+        log.info("Call %d: dialling %s", call_id, uri)
+        return call_id
+
+    def answer(self, call_id: int, code: int = 200) -> None:
+        """Answer a ringing call (200), or send a provisional response such as 180."""
+        entry = self._call(call_id)
+        prm = pj.CallOpParam(True)
+        prm.statusCode = code
+        self._do(call_id, "answer", lambda: entry.call.answer(prm))
+
+    def reject(self, call_id: int, code: int = 486, reason: str = "") -> None:
+        """Refuse a ringing call with a final status such as 480, 486 or 603."""
+        if not 400 <= code <= 699:
+            raise ValueError(f"a rejection needs a 4xx to 6xx status, not {code}")
+        entry = self._call(call_id)
+        prm = pj.CallOpParam(True)
+        prm.statusCode = code
+        if reason:
+            prm.reason = reason
+        log.info("Call %d: rejecting with %d %s", call_id, code, reason)
+        self._do(call_id, "reject", lambda: entry.call.hangup(prm))
+
+    def hangup(self, call_id: int) -> None:
+        """End a call in any state. A call that has already ended is left alone."""
+        entry = self._calls.get(call_id)
+        if entry is None or entry.state is CallState.DISCONNECTED:
+            return
+        log.info("Call %d: hanging up", call_id)
+        try:
+            entry.call.hangup(pj.CallOpParam(True))
+        except pj.Error as exc:
+            log.info("Call %d: hang-up not sent: %s", call_id, _pj_text(exc))
+
+    def hold(self, call_id: int) -> None:
+        """Put the other side on hold (re-INVITE with sendonly)."""
+        entry = self._call(call_id)
+        self._do(call_id, "hold", lambda: entry.call.setHold(pj.CallOpParam(True)))
+        entry.local_hold = True
+        self._queue_media(call_id, entry)
+
+    def resume(self, call_id: int) -> None:
+        """Take the other side off hold (re-INVITE with sendrecv)."""
+        entry = self._call(call_id)
+        prm = pj.CallOpParam(True)
+        prm.opt.flag = pj.PJSUA_CALL_UNHOLD
+        self._do(call_id, "resume", lambda: entry.call.reinvite(prm))
+        entry.local_hold = False
+        self._queue_media(call_id, entry)
+
+    def set_mute(self, call_id: int, muted: bool) -> None:
+        """Stop (or restart) sending the microphone to the other side."""
+        entry = self._call(call_id)
+        entry.muted = muted
+        self._route_audio(entry)
+        self._queue_media(call_id, entry)
+
+    def send_dtmf(self, call_id: int, digits: str) -> None:
+        """Send DTMF digits (0-9, *, #, A-D) in RTP as RFC 2833 events."""
+        if not _DTMF.match(digits):
+            raise ValueError(f"'{digits}' holds characters that are not DTMF digits")
+        entry = self._call(call_id)
+        self._do(call_id, "send DTMF", lambda: entry.call.dialDtmf(digits.upper()))
+
+    def call_ids(self) -> list[int]:
+        """Ids of the calls that have not ended."""
+        return [cid for cid, e in self._calls.items() if e.state is not CallState.DISCONNECTED]
+
+    def call_state(self, call_id: int) -> CallState:
+        """The call's state as last reported."""
+        return self._call(call_id).state
+
+    # -- pjsua2 callbacks (see _pjsua.EngineHooks) -------------------------
+
+    def on_reg_state(self, account_id: int, code: int, reason: str, expires: int) -> None:
+        """Record a registration result, scheduling a retry after a failure."""
+        entry = self._accounts.get(account_id)
+        if entry is None:
+            return
+        entry.last_code, entry.last_reason = code, reason
+        retry_in = None
+        if 200 <= code < 300 and expires > 0:
+            entry.status = RegistrationStatus.REGISTERED
+            entry.failures = 0
+            entry.retry_at = None
+            log.info("Account %d registered: %d %s, expires in %d s",
+                     account_id, code, reason, expires)
+        elif 200 <= code < 300:
+            entry.status = RegistrationStatus.UNREGISTERED
+            log.info("Account %d unregistered", account_id)
+        else:
+            entry.status = RegistrationStatus.FAILED
+            if not self._closing:
+                retry_in = self._backoff.delay(entry.failures, code)
+                entry.failures += 1
+                entry.retry_at = self._clock() + retry_in
+            log.warning("Account %d registration failed: %d %s; retry in %s s",
+                        account_id, code, reason,
+                        "-" if retry_in is None else f"{retry_in:.1f}")
+        self._queue(RegistrationChanged(account_id, entry.status, code, reason, expires, retry_in))
+
+    def on_incoming_call(self, account_id: int, prm: Any) -> None:
+        """Take an incoming INVITE: keep the call, ring back, report it with its headers."""
+        entry = self._accounts.get(account_id)
+        if entry is None:
+            return
+        call_id = next(self._ids)
+        call = PjCall(entry.account, call_id, self, prm.callId)
+        message = parse_sip_message(_safe_text(lambda: prm.rdata.wholeMsg))
+        info = call.getInfo()
+        call_entry = _CallEntry(call, account_id, CallDirection.INBOUND, info.remoteUri,
+                                info.callIdString, state=CallState.INCOMING)
+        self._calls[call_id] = call_entry
+        if self._closing:
+            self._hangup_quietly(call, 503)
+            return
+        ringing = pj.CallOpParam(True)
+        ringing.statusCode = 180
+        call.answer(ringing)
+        log.info("Call %d: incoming from %s (%d header(s)%s)", call_id, info.remoteUri,
+                 len(message.headers), f"; {', '.join(message.notes)}" if message.notes else "")
+        self._queue(IncomingCall(call_id, account_id, info.remoteUri, info.callIdString,
+                                 message.headers, _safe_text(lambda: prm.rdata.srcAddress)))
+
+    def on_call_state(self, call_id: int) -> None:
+        """Record a call state change, with its durations."""
+        entry = self._calls.get(call_id)
+        if entry is None:
+            return
+        info = entry.call.getInfo()
+        state = _CALL_STATES.get(info.state, CallState.CALLING)
+        entry.state = state
+        entry.sip_call_id = info.callIdString
+        if state is CallState.CONFIRMED:
+            entry.answered = True
+        if state is CallState.DISCONNECTED:
+            self._ended.append(call_id)
+            entry.audio.clear()
+        log.info("Call %d: %s (%d %s)", call_id, state.value, info.lastStatusCode,
+                 info.lastReason)
+        self._queue(CallStateChanged(
+            call_id, state, entry.direction, info.remoteUri, int(info.lastStatusCode),
+            str(info.lastReason), _seconds(info.totalDuration), _seconds(info.connectDuration),
+            info.callIdString,
+        ))
+
+    def on_call_media_state(self, call_id: int) -> None:
+        """Connect the call's audio to the devices once media is up; report holds."""
+        entry = self._calls.get(call_id)
+        if entry is None:
+            return
+        info = entry.call.getInfo()
+        entry.audio.clear()
+        remote_hold = False
+        for index, media in enumerate(info.media):
+            if media.type != pj.PJMEDIA_TYPE_AUDIO:
+                continue
+            if media.status == pj.PJSUA_CALL_MEDIA_REMOTE_HOLD:
+                remote_hold = True
+            if media.status in (pj.PJSUA_CALL_MEDIA_ACTIVE, pj.PJSUA_CALL_MEDIA_REMOTE_HOLD):
+                entry.audio.append(entry.call.getAudioMedia(index))
+        self._route_audio(entry)
+        self._queue(CallMediaChanged(call_id, bool(entry.audio), entry.local_hold, remote_hold,
+                                     entry.muted))
+
+    def on_dtmf(self, call_id: int, digit: str) -> None:
+        """Report a DTMF digit from the other side."""
+        if call_id in self._calls:
+            self._queue(DtmfReceived(call_id, digit))
+
+    def on_transport_state(self, transport_type: str, state: int, error: int) -> None:
+        """A TCP or TLS connection dropped: re-register the accounts that used it."""
+        if state != pj.PJSIP_TP_STATE_DISCONNECTED or self._closing:
+            return
+        kind = transport_type.lower()
+        for account_id, entry in self._accounts.items():
+            if entry.settings.transport != kind or entry.status is RegistrationStatus.FAILED:
+                continue
+            log.warning("Account %d lost its %s connection to the registrar", account_id, kind)
+            entry.status = RegistrationStatus.FAILED
+            entry.last_code, entry.last_reason = 503, "Connection to the registrar lost"
+            retry_in = self._backoff.delay(0, 503)
+            entry.failures = 1
+            entry.retry_at = self._clock() + retry_in
+            self._queue(RegistrationChanged(account_id, entry.status, 503, entry.last_reason,
+                                            0, retry_in))
+
+    # -- internals -------------------------------------------------------
+
+    def _require(self) -> PjEndpoint:
+        if self._ep is None:
+            raise EngineError("The SIP engine is not running.")
+        return self._ep
+
+    def _account(self, account_id: int) -> _AccountEntry:
+        try:
+            return self._accounts[account_id]
+        except KeyError:
+            raise EngineError(f"No account {account_id}.") from None
+
+    def _call(self, call_id: int) -> _CallEntry:
+        entry = self._calls.get(call_id)
+        if entry is None or entry.state is CallState.DISCONNECTED:
+            raise EngineError("That call has ended.")
+        return entry
+
+    def _do(self, call_id: int, what: str, action: Callable[[], None]) -> None:
+        try:
+            action()
+        except pj.Error as exc:
+            raise EngineError(f"Could not {what} call {call_id}: {_pj_text(exc)}") from exc
+
+    def _queue(self, event: EngineEvent) -> None:
+        self._events.append(event)
+
+    def _queue_media(self, call_id: int, entry: _CallEntry) -> None:
+        self._queue(CallMediaChanged(call_id, bool(entry.audio), entry.local_hold, False,
+                                     entry.muted))
+
+    def _deliver(self) -> int:
+        delivered = 0
+        while self._events:
+            event = self._events.popleft()
+            delivered += 1
+            for listener in list(self._listeners):
+                try:
+                    listener(event)
+                except Exception:
+                    log.exception("Listener failed on %s", type(event).__name__)
+        return delivered
+
+    def _transport(self, kind: str, ca_file: str = "", verify: bool = True) -> int:
+        key = (kind, ca_file if kind == "tls" else "", verify if kind == "tls" else True)
+        if key in self._transports:
+            return self._transports[key]
+        ep = self._require()
+        tc = pj.TransportConfig()
+        tc.port = self.settings.sip_port if kind == "udp" else 0
+        if self.settings.bind_address:
+            tc.boundAddress = self.settings.bind_address
+        if kind == "tls":
+            tc.tlsConfig.CaListFile = ca_file or self.settings.tls_ca_file or _system_ca_bundle()
+            tc.tlsConfig.verifyServer = verify
+        try:
+            transport_id = int(ep.transportCreate(_TRANSPORT_TYPES[kind], tc))
+        except pj.Error as exc:
+            raise EngineError(f"Could not open a {kind.upper()} transport: {_pj_text(exc)}") \
+                from exc
+        self._transports[key] = transport_id
+        return transport_id
+
+    def _send_register(self, account_id: int, entry: _AccountEntry) -> None:
+        entry.status = RegistrationStatus.REGISTERING
+        self._queue(RegistrationChanged(account_id, entry.status, entry.last_code,
+                                        entry.last_reason))
+        try:
+            entry.account.setRegistration(True)
+        except pj.Error as exc:
+            self.on_reg_state(account_id, 503, f"Not sent: {_pj_text(exc)}", 0)
+
+    def _run_due_retries(self) -> None:
+        if self._closing:
+            return
+        now = self._clock()
+        for account_id, entry in list(self._accounts.items()):
+            if entry.retry_at is not None and entry.retry_at <= now:
+                entry.retry_at = None
+                log.info("Account %d: registering again (attempt %d)", account_id,
+                         entry.failures + 1)
+                self._send_register(account_id, entry)
+
+    def _drop_ended_calls(self) -> None:
+        while self._ended:
+            call_id = self._ended.pop()
+            self._calls.pop(call_id, None)
+
+    def _route_audio(self, entry: _CallEntry) -> None:
+        ep = self._ep
+        if ep is None or not entry.audio:
+            return
+        manager = ep.audDevManager()
+        try:
+            capture = manager.getCaptureDevMedia()
+            playback = manager.getPlaybackDevMedia()
+            for media in entry.audio:
+                media.startTransmit(playback)
+                if entry.muted:
+                    capture.stopTransmit(media)
+                else:
+                    capture.startTransmit(media)
+        except pj.Error as exc:
+            log.warning("Could not connect call audio to the sound device: %s", _pj_text(exc))
+
+    def _unregister_all(self, deadline: float) -> None:
+        ep = self._ep
+        if ep is None:
+            return
+        waiting = []
+        for account_id, entry in self._accounts.items():
+            entry.retry_at = None
+            if entry.status is RegistrationStatus.REGISTERED:
+                try:
+                    entry.account.setRegistration(False)
+                    waiting.append(account_id)
+                except pj.Error as exc:
+                    log.info("Account %d: unregister not sent: %s", account_id, _pj_text(exc))
+        while waiting and self._clock() < deadline:
+            ep.libHandleEvents(20)
+            waiting = [a for a in waiting
+                       if self._accounts[a].status is RegistrationStatus.REGISTERED]
+
+    def _hangup_quietly(self, call: PjCall, code: int) -> None:
+        prm = pj.CallOpParam(True)
+        prm.statusCode = code
+        with contextlib.suppress(pj.Error):
+            call.hangup(prm)
+
+    def _destroy_library(self) -> None:
+        ep = self._ep
+        self._ep = None
+        self._calls.clear()
+        self._accounts.clear()
+        gc.collect()
+        if ep is not None:
+            try:
+                ep.libDestroy()
+            except pj.Error as exc:
+                log.warning("pjsua2 did not shut down cleanly: %s", _pj_text(exc))
+        del ep
+        self._log_writer = None
+        self._transports.clear()
+        self._closing = False
+        gc.collect()
+
+
+def _pj_text(exc: Any) -> str:
+    try:
+        return str(exc.reason or exc.info())
+    except Exception:
+        return str(exc)
+
+
+def _seconds(duration: Any) -> float:
+    return float(duration.sec) + float(duration.msec) / 1000.0
+
+
+def _header(name: str, value: str) -> Any:
+    header = pj.SipHeader()
+    header.hName = name
+    header.hValue = value
+    return header
+
+
+def _loose_route(uri: str) -> str:
+    return uri if ";lr" in uri else f"{uri};lr"
+
+
+def _with_display_name(settings: AccountSettings) -> str:
+    name = settings.display_name.replace('"', "'").strip()
+    return f'"{name}" <{settings.sip_uri}>' if name else settings.sip_uri
+
+
+def _safe_text(read: Callable[[], Any]) -> str:
+    try:
+        value = read()
+    except UnicodeDecodeError as exc:
+        return bytes(exc.object).decode("utf-8", errors="replace")
+    except Exception:
+        return ""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return str(value)
+
+
+def _system_ca_bundle() -> str:
+    for candidate in _SYSTEM_CA_BUNDLES:
+        if Path(candidate).is_file():
+            return candidate
+    return ""
+
+
+@contextlib.contextmanager
+def _quiet_stdout() -> Iterator[None]:
+    """Keep pjlib's start-up banner off stdout: it prints before logging is configured."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), fd)
+        yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)

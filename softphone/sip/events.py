@@ -1,0 +1,115 @@
+"""What the SIP engine reports, as plain immutable objects.
+
+Events are queued inside pjsua2's callbacks and handed to listeners from
+`SipEngine.poll()`, outside every callback, so a listener may call the
+engine (answer, dial, hang up) without re-entering pjsua2.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from softphone.sip.headers import SipHeaders
+
+
+class RegistrationStatus(enum.Enum):
+    """Where an account stands with its registrar."""
+
+    UNREGISTERED = "unregistered"
+    REGISTERING = "registering"
+    REGISTERED = "registered"
+    FAILED = "failed"
+
+
+class CallState(enum.Enum):
+    """The life of one call, as the agent sees it."""
+
+    CALLING = "calling"
+    INCOMING = "incoming"
+    EARLY = "early"
+    CONNECTING = "connecting"
+    CONFIRMED = "confirmed"
+    DISCONNECTED = "disconnected"
+
+
+class CallDirection(enum.Enum):
+    """Who placed the call."""
+
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+
+
+@dataclass(frozen=True)
+class RegistrationChanged:
+    """An account's registration changed. `retry_in` is set while a retry is scheduled."""
+
+    account_id: int
+    status: RegistrationStatus
+    code: int
+    reason: str
+    expires: int = 0
+    retry_in: float | None = None
+
+    @property
+    def message(self) -> str:
+        """One line for the status bar."""
+        if self.status is RegistrationStatus.REGISTERED:
+            return f"Registered ({self.code} {self.reason})"
+        if self.status is RegistrationStatus.REGISTERING:
+            return "Registering…"
+        if self.status is RegistrationStatus.UNREGISTERED:
+            return "Not registered"
+        text = f"Registration failed: {self.code} {self.reason}".rstrip()
+        if self.retry_in is not None:
+            text += f"; retrying in {self.retry_in:.0f} s"
+        return text
+
+
+@dataclass(frozen=True)
+class IncomingCall:
+    """A call is ringing. `headers` are the INVITE's, for the caller context."""
+
+    call_id: int
+    account_id: int
+    remote_uri: str
+    sip_call_id: str
+    headers: SipHeaders = field(default_factory=SipHeaders)
+    source_address: str = ""
+
+
+@dataclass(frozen=True)
+class CallStateChanged:
+    """A call moved to `state`. Durations are in seconds; `talk_seconds` from answer."""
+
+    call_id: int
+    state: CallState
+    direction: CallDirection
+    remote_uri: str
+    code: int
+    reason: str
+    duration_seconds: float
+    talk_seconds: float
+    sip_call_id: str = ""
+
+
+@dataclass(frozen=True)
+class CallMediaChanged:
+    """A call's media changed: held by us, held by the other side, muted."""
+
+    call_id: int
+    active: bool
+    local_hold: bool
+    remote_hold: bool
+    muted: bool
+
+
+@dataclass(frozen=True)
+class DtmfReceived:
+    """The other side sent a DTMF digit."""
+
+    call_id: int
+    digit: str
+
+
+EngineEvent = RegistrationChanged | IncomingCall | CallStateChanged | CallMediaChanged | DtmfReceived
