@@ -1,0 +1,170 @@
+"""The softphone without a window: registers, rings, answers if told to, until stopped.
+
+It runs the same engine as the window, polled by a plain loop, and stops
+cleanly on SIGTERM (what a desktop logout or a service manager sends),
+SIGINT (Ctrl+C) and SIGHUP: calls are hung up, the account unregistered, and
+the process exits 0. Each event is printed on stdout as one line, so a
+script can follow along.
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import signal
+import sys
+import time
+from pathlib import Path
+from types import FrameType
+
+from softphone.credentials import Credentials, KeychainUnavailable
+from softphone.logsetup import configure_logging
+from softphone.profile import Profile, ProfileError, load_profile
+from softphone.sip import (
+    AccountSettings,
+    CallStateChanged,
+    EngineError,
+    EngineEvent,
+    EngineSettings,
+    IncomingCall,
+    InvalidTarget,
+    RegistrationChanged,
+    SettingsError,
+    SipEngine,
+)
+from softphone.sip.headers import plain_text
+
+log = logging.getLogger(__name__)
+
+
+class StopFlag:
+    """Set by a signal handler; read by the loop."""
+
+    def __init__(self) -> None:
+        self.signal_name = ""
+
+    def __call__(self) -> bool:
+        return bool(self.signal_name)
+
+    def handle(self, signum: int, _frame: FrameType | None) -> None:
+        """Signal handler: ask the loop to stop."""
+        self.signal_name = signal.Signals(signum).name
+
+
+def install_stop_signals(flag: StopFlag) -> None:
+    """Turn SIGTERM, SIGINT and (where it exists) SIGHUP into a clean stop."""
+    for name in ("SIGTERM", "SIGINT", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is not None:
+            signal.signal(signum, flag.handle)
+
+
+def account_settings(profile: Profile) -> AccountSettings:
+    """The engine's account settings from the profile's account section."""
+    account = profile.account
+    if account is None:
+        raise SettingsError("account", "the profile has no SIP account")
+    return AccountSettings(
+        sip_uri=account.sip_uri,
+        registrar=account.registrar,
+        user=account.user,
+        transport=account.transport,
+        srtp=account.srtp,
+        tls_verify=account.tls_verify,
+        tls_ca_file=account.tls_ca_file,
+        register_expires=account.register_expires,
+        display_name=profile.agent_name,
+    )
+
+
+def obtain_password(credentials: Credentials, account: AccountSettings) -> str | None:
+    """The account's password from the keychain, or asked on the terminal when there is none."""
+    try:
+        password = credentials.get(account.sip_uri)
+    except KeychainUnavailable as exc:
+        print(f"Keychain: {exc}", file=sys.stderr)
+        password = None
+    if password is None and sys.stdin.isatty():
+        password = getpass.getpass(f"Password for {account.sip_uri}: ")
+    return password
+
+
+def run_headless(profile_dir: Path | None, target: str | None, *, verbose: bool = False) -> int:
+    """Run until a stop signal; returns the process exit status."""
+    configure_logging("softphone", verbose=verbose)
+    if profile_dir is None:
+        print("--headless needs --profile DIR with a SIP account.", file=sys.stderr)
+        return 2
+    try:
+        profile = load_profile(profile_dir)
+        account = account_settings(profile)
+    except (ProfileError, SettingsError) as exc:
+        print(f"Profile {profile_dir}: {exc}", file=sys.stderr)
+        return 2
+    password = obtain_password(Credentials(), account)
+    if password is None:
+        print(f"No password for {account.sip_uri}: save it in the keychain from Settings, "
+              "or run from a terminal to be asked.", file=sys.stderr)
+        return 2
+
+    stop = StopFlag()
+    install_stop_signals(stop)
+    engine = SipEngine(EngineSettings(bind_address=profile.bind_address))
+    phone = _HeadlessPhone(engine, profile.auto_answer_seconds)
+    engine.add_listener(phone.on_event)
+    try:
+        engine.start()
+        account_id = engine.add_account(account, password)
+        del password
+        if target:
+            try:
+                engine.make_call(account_id, target)
+            except (InvalidTarget, EngineError) as exc:
+                print(f"Cannot dial {target}: {exc}", file=sys.stderr)
+        while not stop():
+            engine.poll(10)
+            phone.tick()
+    except EngineError as exc:
+        print(f"SIP engine: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if stop():
+            log.info("Stopping on %s", stop.signal_name)
+        engine.shutdown()
+    _say("stopped")
+    return 0
+
+
+class _HeadlessPhone:
+    """Prints events and answers incoming calls after the profile's auto-answer delay."""
+
+    def __init__(self, engine: SipEngine, auto_answer_seconds: float | None) -> None:
+        self._engine = engine
+        self._auto_answer = auto_answer_seconds
+        self._answer_at: dict[int, float] = {}
+
+    def on_event(self, event: EngineEvent) -> None:
+        if isinstance(event, RegistrationChanged):
+            _say(f"registration {event.status.value} {event.code} {event.reason}")
+        elif isinstance(event, IncomingCall):
+            _say(f"incoming {event.call_id} {plain_text(event.remote_uri, 200)}")
+            if self._auto_answer is not None:
+                self._answer_at[event.call_id] = time.monotonic() + self._auto_answer
+        elif isinstance(event, CallStateChanged):
+            _say(f"call {event.call_id} {event.state.value} {event.code} {event.reason}")
+            if event.state.value == "disconnected":
+                self._answer_at.pop(event.call_id, None)
+
+    def tick(self) -> None:
+        now = time.monotonic()
+        for call_id, due in list(self._answer_at.items()):
+            if due <= now:
+                del self._answer_at[call_id]
+                try:
+                    self._engine.answer(call_id)
+                except EngineError as exc:
+                    log.warning("Auto-answer failed: %s", exc)
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)

@@ -1,0 +1,1 @@
+"""Qt widgets and adapters: the only part of the softphone that imports PySide6."""
