@@ -34,6 +34,6 @@ class Backoff:
             base, ceiling = self.auth_base, self.auth_ceiling
         else:
             base, ceiling = self.base, self.ceiling
-        raw = min(ceiling, base * 2 ** min(attempt, 30))
+        raw: float = min(ceiling, base * 2.0 ** min(attempt, 30))
         spread = 1.0 + self.jitter * (2.0 * rand() - 1.0)
         return max(0.5, raw * spread)

@@ -29,6 +29,7 @@ from typing import Any
 
 import pjsua2 as pj
 
+from softphone.audio.devices import AudioDevice
 from softphone.sip._pjsua import PjAccount, PjCall, PjEndpoint, PjLogWriter
 from softphone.sip.backoff import Backoff
 from softphone.sip.events import (
@@ -104,6 +105,19 @@ class _CallEntry:
     audio: list[Any] = field(default_factory=list)
     state: CallState = CallState.CALLING
     answered: bool = False
+    negotiating_until: float = 0.0
+    wanted_hold: bool | None = None
+
+
+@dataclass(frozen=True)
+class EngineProbe:
+    """What a started engine can do: for the self-test and the About box."""
+
+    version: str
+    transports: tuple[str, ...]
+    codecs: tuple[str, ...]
+    native_audio_devices: int
+    native_devices: tuple[AudioDevice, ...]
 
 
 class SipEngine:
@@ -179,6 +193,25 @@ class SipEngine:
             raise EngineError(f"Could not start the SIP engine: {_pj_text(exc)}") from exc
         log.info("SIP engine started (pjsua2 %s)", ep.libVersion().full)
 
+    def probe(self) -> EngineProbe:
+        """Version, open transports, codecs by priority, and the build's own audio devices."""
+        ep = self._require()
+        transports = []
+        for (kind, _, _), transport_id in sorted(self._transports.items()):
+            info = ep.transportGetInfo(transport_id)
+            transports.append(f"{kind.upper()} {info.localName}")
+        codecs = tuple(
+            str(c.codecId) for c in sorted(ep.codecEnum2(), key=lambda c: -int(c.priority))
+            if int(c.priority) > 0
+        )
+        manager = ep.audDevManager()
+        devices = []
+        for info in manager.enumDev2():
+            devices.append(AudioDevice(str(info.name), str(info.driver), int(info.inputCount),
+                                       int(info.outputCount), float(info.defaultSamplesPerSec)))
+        return EngineProbe(ep.libVersion().full, tuple(transports), codecs,
+                           len(devices), tuple(devices))
+
     def poll(self, timeout_ms: int = 0) -> int:
         """Let pjsua2 work for up to `timeout_ms`, then deliver queued events.
 
@@ -188,6 +221,7 @@ class SipEngine:
         if ep is None:
             return 0
         ep.libHandleEvents(max(0, timeout_ms))
+        self._run_deferred_holds()
         self._run_due_retries()
         self._drop_ended_calls()
         return self._deliver()
@@ -230,7 +264,7 @@ class SipEngine:
 
     def add_account(self, settings: AccountSettings, password: str) -> int:
         """Create an account and start registering it; returns its id."""
-        ep = self._require()
+        self._require()
         account_id = next(self._ids)
         cfg = pj.AccountConfig()
         cfg.idUri = _with_display_name(settings)
@@ -348,20 +382,47 @@ class SipEngine:
             log.info("Call %d: hang-up not sent: %s", call_id, _pj_text(exc))
 
     def hold(self, call_id: int) -> None:
-        """Put the other side on hold (re-INVITE with sendonly)."""
-        entry = self._call(call_id)
-        self._do(call_id, "hold", lambda: entry.call.setHold(pj.CallOpParam(True)))
-        entry.local_hold = True
-        self._queue_media(call_id, entry)
+        """Put the other side on hold (re-INVITE with sendonly).
+
+        While an earlier hold or resume is still being negotiated, the request
+        waits and is sent once that one completes.
+        """
+        self._set_hold(call_id, True)
 
     def resume(self, call_id: int) -> None:
-        """Take the other side off hold (re-INVITE with sendrecv)."""
+        """Take the other side off hold (re-INVITE with sendrecv), waiting like `hold`."""
+        self._set_hold(call_id, False)
+
+    def _set_hold(self, call_id: int, hold: bool) -> None:
         entry = self._call(call_id)
+        entry.wanted_hold = hold
+        if entry.negotiating_until > self._clock():
+            log.info("Call %d: %s waits for the previous re-INVITE", call_id,
+                     "hold" if hold else "resume")
+            return
+        self._send_hold(call_id, entry)
+
+    def _send_hold(self, call_id: int, entry: _CallEntry) -> None:
+        hold = entry.wanted_hold
+        if hold is None or hold == entry.local_hold:
+            entry.wanted_hold = None
+            return
         prm = pj.CallOpParam(True)
-        prm.opt.flag = pj.PJSUA_CALL_UNHOLD
-        self._do(call_id, "resume", lambda: entry.call.reinvite(prm))
-        entry.local_hold = False
-        self._queue_media(call_id, entry)
+        what = "hold" if hold else "resume"
+        try:
+            if hold:
+                entry.call.setHold(prm)
+            else:
+                prm.opt.flag = pj.PJSUA_CALL_UNHOLD
+                entry.call.reinvite(prm)
+        except pj.Error as exc:
+            entry.wanted_hold = None
+            raise EngineError(f"Could not {what} call {call_id}: {_pj_text(exc)}") from exc
+        log.info("Call %d: %s sent", call_id, what)
+        # A re-INVITE that gets no answer must not block later holds for good.
+        entry.negotiating_until = self._clock() + 10.0
+        entry.local_hold = hold
+        entry.wanted_hold = None
 
     def set_mute(self, call_id: int, muted: bool) -> None:
         """Stop (or restart) sending the microphone to the other side."""
@@ -369,6 +430,18 @@ class SipEngine:
         entry.muted = muted
         self._route_audio(entry)
         self._queue_media(call_id, entry)
+
+    def is_sending_microphone(self, call_id: int) -> bool:
+        """True when the microphone reaches the other side (media up and not muted)."""
+        ep = self._require()
+        entry = self._call(call_id)
+        if not entry.audio:
+            return False
+        capture = ep.audDevManager().getCaptureDevMedia()
+        # Keep the info object alive while reading it: SWIG's vectors point into it.
+        info = capture.getPortInfo()
+        listeners = {int(port) for port in info.listeners}
+        return all(media.getPortId() in listeners for media in entry.audio)
 
     def send_dtmf(self, call_id: int, digits: str) -> None:
         """Send DTMF digits (0-9, *, #, A-D) in RTP as RFC 2833 events."""
@@ -444,6 +517,8 @@ class SipEngine:
             return
         info = entry.call.getInfo()
         state = _CALL_STATES.get(info.state, CallState.CALLING)
+        if state is CallState.EARLY and entry.direction is CallDirection.INBOUND:
+            state = CallState.INCOMING  # we sent 180: still ringing for the agent
         entry.state = state
         entry.sip_call_id = info.callIdString
         if state is CallState.CONFIRMED:
@@ -475,6 +550,7 @@ class SipEngine:
             if media.status in (pj.PJSUA_CALL_MEDIA_ACTIVE, pj.PJSUA_CALL_MEDIA_REMOTE_HOLD):
                 entry.audio.append(entry.call.getAudioMedia(index))
         self._route_audio(entry)
+        entry.negotiating_until = 0.0
         self._queue(CallMediaChanged(call_id, bool(entry.audio), entry.local_hold, remote_hold,
                                      entry.muted))
 
@@ -573,6 +649,17 @@ class SipEngine:
         except pj.Error as exc:
             self.on_reg_state(account_id, 503, f"Not sent: {_pj_text(exc)}", 0)
 
+    def _run_deferred_holds(self) -> None:
+        now = self._clock()
+        for call_id, entry in list(self._calls.items()):
+            if (entry.wanted_hold is None or entry.negotiating_until > now
+                    or entry.state is CallState.DISCONNECTED):
+                continue
+            try:
+                self._send_hold(call_id, entry)
+            except EngineError as exc:
+                log.warning("%s", exc)
+
     def _run_due_retries(self) -> None:
         if self._closing:
             return
@@ -638,7 +725,9 @@ class SipEngine:
         gc.collect()
         if ep is not None:
             try:
-                ep.libDestroy()
+                # Calls and registrations were already ended above, with their
+                # own bounded waits: skip pjsua's extra second of listening.
+                ep.libDestroy(pj.PJSUA_DESTROY_NO_RX_MSG)
             except pj.Error as exc:
                 log.warning("pjsua2 did not shut down cleanly: %s", _pj_text(exc))
         del ep

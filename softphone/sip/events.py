@@ -112,4 +112,6 @@ class DtmfReceived:
     digit: str
 
 
-EngineEvent = RegistrationChanged | IncomingCall | CallStateChanged | CallMediaChanged | DtmfReceived
+EngineEvent = (
+    RegistrationChanged | IncomingCall | CallStateChanged | CallMediaChanged | DtmfReceived
+)

@@ -149,4 +149,4 @@ _TOKEN_EXTRA = set("-.!%*_+`'~")
 
 
 def _is_token(name: str) -> bool:
-    return all(ch.isalnum() and ch.isascii() or ch in _TOKEN_EXTRA for ch in name)
+    return all((ch.isalnum() and ch.isascii()) or ch in _TOKEN_EXTRA for ch in name)

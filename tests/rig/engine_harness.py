@@ -61,6 +61,15 @@ class EngineHarness:
                 raise AssertionError(f"no {kind.__name__} within {timeout} s; last events: {names}")
             self.engine.poll(10)
 
+    def eventually(self, condition: Callable[[], bool], timeout: float = 5.0) -> bool:
+        """Poll the engine until `condition()` holds (pjmedia applies port changes a frame later)."""
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() >= deadline:
+                return False
+            self.engine.poll(10)
+        return True
+
     def register(self, kamailio: Any, user: str = "1001", transport: str = "udp",
                  password: str | None = None, **settings: Any) -> int:
         """Add an account for `user` at `kamailio` and wait until it is registered."""

@@ -81,9 +81,13 @@ class SoftphoneProcess:
         raise AssertionError(f"no line with {text!r} within {timeout} s; stdout so far: "
                              f"{self.lines}; stderr: {self._stderr_tail()}")
 
-    def stop(self, signum: int = signal.SIGTERM, timeout: float = 15.0) -> int:
-        """Send `signum`, wait for the exit status; kill and fail if it does not exit."""
-        if self.process.poll() is None:
+    def wait_exit(self, timeout: float = 15.0) -> int:
+        """Wait for the process to exit by itself; its exit status."""
+        return self.stop(None, timeout)
+
+    def stop(self, signum: int | None = signal.SIGTERM, timeout: float = 15.0) -> int:
+        """Send `signum` (None: none), wait for the exit status; kill and fail past `timeout`."""
+        if signum is not None and self.process.poll() is None:
             self.process.send_signal(signum)
         try:
             code = self.process.wait(timeout)
