@@ -34,7 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="check this installation, print a report, exit 0 when all is well")
     parser.add_argument("--headless", action="store_true",
                         help="run without a window, until SIGTERM or Ctrl+C")
-    parser.add_argument("--version", action="version", version=version_text())
+    parser.add_argument("--version", action="store_true",
+                        help="print the versions of the softphone and its parts")
     parser.add_argument("-v", "--verbose", action="store_true", help="log everything to stderr")
     return parser
 
@@ -54,6 +55,9 @@ def version_text() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `softphone` command."""
     args = build_parser().parse_args(argv)
+    if args.version:
+        print(version_text())
+        return 0
     if args.db is not None:
         os.environ["CALLBOARD_DB"] = str(args.db)
     if args.self_test:

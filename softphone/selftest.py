@@ -42,7 +42,7 @@ def run_self_test(options: SelfTestOptions, out: TextIO = sys.stdout) -> int:
     from softphone import __version__  # noqa: PLC0415
 
     print(f"Callboard softphone {__version__} self-test", file=out)
-    checks: list[Callable[[SelfTestOptions], Check]] = [
+    checks: list[Callable[[SelfTestOptions], Check | list[Check]]] = [
         _check_python,
         _check_sip,
         _check_keychain,
@@ -50,17 +50,18 @@ def run_self_test(options: SelfTestOptions, out: TextIO = sys.stdout) -> int:
         _check_profile,
         _check_qt,
     ]
-    results = []
+    results: list[Check] = []
     for check in checks:
         try:
-            result = check(options)
+            outcome = check(options)
         except Exception as exc:
-            result = Check(check.__name__.removeprefix("_check_"), FAIL,
-                           f"the check itself failed: {exc!r}")
-        results.append(result)
-        print(f"  [{result.status:^4}] {result.name}: {result.summary}", file=out)
-        for line in result.details:
-            print(f"           {line}", file=out)
+            outcome = Check(check.__name__.removeprefix("_check_"), FAIL,
+                            f"the check itself failed: {exc!r}")
+        for result in outcome if isinstance(outcome, list) else [outcome]:
+            results.append(result)
+            print(f"  [{result.status:^4}] {result.name}: {result.summary}", file=out)
+            for line in result.details:
+                print(f"           {line}", file=out)
     failed = [r for r in results if r.status == FAIL]
     warned = [r for r in results if r.status == WARN]
     if failed:
@@ -81,7 +82,7 @@ def _check_python(_: SelfTestOptions) -> Check:
     return Check("python", status, summary, [sys.executable])
 
 
-def _check_sip(_: SelfTestOptions) -> Check:
+def _check_sip(_: SelfTestOptions) -> list[Check]:
     from softphone.audio import describe_audio  # noqa: PLC0415
     from softphone.sip.engine import EngineError, SipEngine  # noqa: PLC0415
     from softphone.sip.settings import EngineSettings  # noqa: PLC0415
@@ -90,27 +91,25 @@ def _check_sip(_: SelfTestOptions) -> Check:
     try:
         engine.start()
     except EngineError as exc:
-        return Check("sip", FAIL, str(exc))
+        return [Check("sip", FAIL, str(exc))]
     try:
         probe = engine.probe()
     finally:
         engine.shutdown()
-    audio = describe_audio(probe.native_audio_devices, probe.native_devices)
-    details = [
+    sip = Check("sip", OK, f"pjsua2 {probe.version}: endpoint started and stopped", [
         f"transports: {', '.join(probe.transports)}",
         f"codecs: {', '.join(probe.codecs)}",
-        f"audio backend: {audio.backend}",
-    ]
-    details += [
-        f"  device: {d.name} [{d.host_api}] in {d.inputs} / out {d.outputs}"
+    ])
+    audio = describe_audio(probe.native_audio_devices, probe.native_devices)
+    devices = [
+        f"device: {d.name} [{d.host_api}] in {d.inputs} / out {d.outputs}"
         for d in audio.devices
     ]
-    status = OK
     if audio.problem:
-        details.append(f"  {audio.problem}: calls connect, but no sound is heard or sent")
-        status = WARN
-    summary = f"pjsua2 {probe.version}: endpoint started and stopped"
-    return Check("sip", status, summary, details)
+        return [sip, Check("audio", WARN, f"{audio.backend}: {audio.problem}",
+                           ["calls connect, but no sound is heard or sent", *devices])]
+    return [sip, Check("audio", OK, f"{audio.backend}, {len(audio.devices)} device(s)",
+                       devices)]
 
 
 def _check_keychain(_: SelfTestOptions) -> Check:

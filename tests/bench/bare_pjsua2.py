@@ -3,9 +3,9 @@
     python tests/bench/bare_pjsua2.py REGISTRAR USER PASSWORD TARGET_URI CALLS
 
 Registers, then calls TARGET_URI CALLS times one after another, hanging up
-each call once it is confirmed. Prints `registered CODE` once registered, then one JSON object on stdout: seconds
-from start to registered, each call's INVITE-to-CONFIRMED seconds, and the
-resident memory once registered.
+each call once it is confirmed. Prints `registered CODE` once registered,
+then one JSON object on stdout: seconds from start to registered, each
+call's INVITE-to-CONFIRMED seconds, and the resident memory once registered.
 """
 
 from __future__ import annotations

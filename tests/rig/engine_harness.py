@@ -58,11 +58,13 @@ class EngineHarness:
                     return event
             if time.monotonic() >= deadline:
                 names = [type(e).__name__ + ":" + _brief(e) for e in self.events[-15:]]
-                raise AssertionError(f"no {kind.__name__} within {timeout} s; last events: {names}")
+                raise AssertionError(
+                    f"no {kind.__name__} within {timeout} s; last events: {names}"
+                )
             self.engine.poll(10)
 
     def eventually(self, condition: Callable[[], bool], timeout: float = 5.0) -> bool:
-        """Poll the engine until `condition()` holds (pjmedia applies port changes a frame later)."""
+        """Poll until `condition()` holds (pjmedia applies port changes a frame later)."""
         deadline = time.monotonic() + timeout
         while not condition():
             if time.monotonic() >= deadline:

@@ -1,4 +1,4 @@
-"""Run the real `softphone` command as a subprocess, with a profile and keychain of the test's own."""
+"""Run the real `softphone` command as a subprocess, with a test profile and keychain."""
 
 from __future__ import annotations
 
