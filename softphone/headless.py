@@ -1,6 +1,7 @@
 """The softphone without a window: registers, rings, answers if told to, until stopped.
 
-It runs the same engine as the window, polled by a plain loop, and stops
+It runs the same `Phone` as the window (engine, agent states, store),
+polled by a plain loop, and stops
 cleanly on SIGTERM (what a desktop logout or a service manager sends),
 SIGINT (Ctrl+C) and SIGHUP: calls are hung up, the account unregistered, and
 the process exits 0. Each event is printed on stdout as one line, so a
@@ -17,8 +18,10 @@ import time
 from pathlib import Path
 from types import FrameType
 
+from softphone.agent import AgentError, AgentSession
 from softphone.credentials import Credentials, KeychainUnavailable
 from softphone.logsetup import configure_logging
+from softphone.phone import Phone
 from softphone.profile import Profile, ProfileError, load_profile
 from softphone.sip import (
     AccountSettings,
@@ -33,6 +36,7 @@ from softphone.sip import (
     SipEngine,
 )
 from softphone.sip.headers import plain_text
+from supervisor.store import StoreHealth, StoreWriter
 
 log = logging.getLogger(__name__)
 
@@ -109,61 +113,54 @@ def run_headless(profile_dir: Path | None, target: str | None, *, verbose: bool 
 
     stop = StopFlag()
     install_stop_signals(stop)
-    engine = SipEngine(EngineSettings(bind_address=profile.bind_address))
-    phone = _HeadlessPhone(engine, profile.auto_answer_seconds)
-    engine.add_listener(phone.on_event)
+    store = StoreWriter(on_health_change=_report_store_health)
+    _report_store_health(store.health, only_trouble=True)
+    engine = SipEngine(EngineSettings(bind_address=profile.bind_address,
+                                      sip_port=profile.sip_port))
+    engine.add_listener(_print_event)
+    session = AgentSession(store, profile.agent_id, profile, time.time)
+    session.add_listener(lambda change: _say(
+        f"agent {change.state.value} {change.reason or ''}".rstrip()))
+    phone = Phone(engine, session, store, profile)
     try:
-        engine.start()
-        account_id = engine.add_account(account, password)
+        phone.start(account, password)
         del password
         if target:
             try:
-                engine.make_call(account_id, target)
-            except (InvalidTarget, EngineError) as exc:
+                phone.dial(target)
+            except (InvalidTarget, EngineError, AgentError) as exc:
                 print(f"Cannot dial {target}: {exc}", file=sys.stderr)
+        next_tick = 0.0
         while not stop():
             engine.poll(10)
-            phone.tick()
+            if time.monotonic() >= next_tick:
+                phone.tick()
+                next_tick = time.monotonic() + 1.0
     except EngineError as exc:
         print(f"SIP engine: {exc}", file=sys.stderr)
         return 1
     finally:
         if stop():
             log.info("Stopping on %s", stop.signal_name)
-        engine.shutdown()
+        phone.stop()
     _say("stopped")
     return 0
 
 
-class _HeadlessPhone:
-    """Prints events and answers incoming calls after the profile's auto-answer delay."""
+def _print_event(event: EngineEvent) -> None:
+    if isinstance(event, RegistrationChanged):
+        _say(f"registration {event.status.value} {event.code} {event.reason}")
+    elif isinstance(event, IncomingCall):
+        _say(f"incoming {event.call_id} {plain_text(event.remote_uri, 200)}")
+    elif isinstance(event, CallStateChanged):
+        _say(f"call {event.call_id} {event.state.value} {event.code} {event.reason}")
 
-    def __init__(self, engine: SipEngine, auto_answer_seconds: float | None) -> None:
-        self._engine = engine
-        self._auto_answer = auto_answer_seconds
-        self._answer_at: dict[int, float] = {}
 
-    def on_event(self, event: EngineEvent) -> None:
-        if isinstance(event, RegistrationChanged):
-            _say(f"registration {event.status.value} {event.code} {event.reason}")
-        elif isinstance(event, IncomingCall):
-            _say(f"incoming {event.call_id} {plain_text(event.remote_uri, 200)}")
-            if self._auto_answer is not None:
-                self._answer_at[event.call_id] = time.monotonic() + self._auto_answer
-        elif isinstance(event, CallStateChanged):
-            _say(f"call {event.call_id} {event.state.value} {event.code} {event.reason}")
-            if event.state.value == "disconnected":
-                self._answer_at.pop(event.call_id, None)
-
-    def tick(self) -> None:
-        now = time.monotonic()
-        for call_id, due in list(self._answer_at.items()):
-            if due <= now:
-                del self._answer_at[call_id]
-                try:
-                    self._engine.answer(call_id)
-                except EngineError as exc:
-                    log.warning("Auto-answer failed: %s", exc)
+def _report_store_health(health: StoreHealth, *, only_trouble: bool = False) -> None:
+    if health.ok and not only_trouble:
+        _say("store ok")
+    elif not health.ok:
+        _say(f"store unavailable: {health.reason} ({health.pending_facts} fact(s) kept in memory)")
 
 
 def _say(line: str) -> None:

@@ -348,6 +348,7 @@ class SipEngine:
         except pj.Error as exc:
             del self._calls[call_id]
             raise EngineError(f"Could not call {uri}: {_pj_text(exc)}") from exc
+        self._calls[call_id].sip_call_id = _safe_text(lambda: call.getInfo().callIdString)
         log.info("Call %d: dialling %s", call_id, uri)
         return call_id
 
@@ -453,6 +454,14 @@ class SipEngine:
     def call_ids(self) -> list[int]:
         """Ids of the calls that have not ended."""
         return [cid for cid, e in self._calls.items() if e.state is not CallState.DISCONNECTED]
+
+    def sip_call_id(self, call_id: int) -> str:
+        """The call's SIP Call-ID, the key the store and the PBX know it by."""
+        return self._call(call_id).sip_call_id
+
+    def remote_uri(self, call_id: int) -> str:
+        """The other party of a call, as a SIP URI."""
+        return self._call(call_id).remote_uri
 
     def call_state(self, call_id: int) -> CallState:
         """The call's state as last reported."""
