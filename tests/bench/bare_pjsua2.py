@@ -51,6 +51,16 @@ class Call(pj.Call):
         if self.state == pj.PJSIP_INV_STATE_CONFIRMED and not self.confirmed_at:
             self.confirmed_at = time.perf_counter()
 
+    def onCallMediaState(self, prm: pj.OnCallMediaStateParam) -> None:
+        # What every pjsua2 phone does: call audio to and from the sound device.
+        info = self.getInfo()
+        manager = pj.Endpoint.instance().audDevManager()
+        for index, media in enumerate(info.media):
+            if media.type == pj.PJMEDIA_TYPE_AUDIO and media.status == pj.PJSUA_CALL_MEDIA_ACTIVE:
+                audio = self.getAudioMedia(index)
+                audio.startTransmit(manager.getPlaybackDevMedia())
+                manager.getCaptureDevMedia().startTransmit(audio)
+
 
 def main() -> None:
     registrar, user, password, target, calls = sys.argv[1:6]
