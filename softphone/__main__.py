@@ -1,7 +1,7 @@
 """The softphone's command line.
 
-    softphone [--profile DIR] [--db PATH] [--self-test] [--version]
-              [--headless] [-v] [sip:URI | tel:NUMBER]
+softphone [--profile DIR] [--db PATH] [--self-test] [--version]
+          [--headless] [-v] [sip:URI | tel:NUMBER]
 """
 
 from __future__ import annotations
@@ -26,16 +26,29 @@ def build_parser() -> argparse.ArgumentParser:
         description="Callboard softphone: the call-center agent's SIP phone.",
     )
     parser.add_argument("target", nargs="?", help="a number, tel: or sip: URI to dial on start")
-    parser.add_argument("--profile", type=Path, metavar="DIR",
-                        help="profile folder (account, wrap-up mode, dispositions)")
-    parser.add_argument("--db", type=Path, metavar="PATH",
-                        help="the shared store (default: CALLBOARD_DB or the user data folder)")
-    parser.add_argument("--self-test", action="store_true",
-                        help="check this installation, print a report, exit 0 when all is well")
-    parser.add_argument("--headless", action="store_true",
-                        help="run without a window, until SIGTERM or Ctrl+C")
-    parser.add_argument("--version", action="store_true",
-                        help="print the versions of the softphone and its parts")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="DIR",
+        help="profile folder (account, wrap-up mode, dispositions)",
+    )
+    parser.add_argument(
+        "--db",
+        type=Path,
+        metavar="PATH",
+        help="the shared store (default: CALLBOARD_DB or the user data folder)",
+    )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation, print a report, exit 0 when all is well",
+    )
+    parser.add_argument(
+        "--headless", action="store_true", help="run without a window, until SIGTERM or Ctrl+C"
+    )
+    parser.add_argument(
+        "--version", action="store_true", help="print the versions of the softphone and its parts"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log everything to stderr")
     return parser
 

@@ -49,17 +49,13 @@ class Credentials:
         """Why the keychain cannot be used, or None when it can."""
         backend = self.backend
         module = type(backend).__module__
-        if module.startswith("keyring.backends.fail") or module.startswith(
-            "keyring.backends.null"
-        ):
+        if module.startswith("keyring.backends.fail") or module.startswith("keyring.backends.null"):
             return (
                 "no keychain backend is available on this system (on Linux: GNOME Keyring, "
                 "KWallet or another Secret Service provider), so the password is asked at "
                 "each start and never saved"
             )
-        if module.startswith("keyring.backends.chainer") and not getattr(
-            backend, "backends", None
-        ):
+        if module.startswith("keyring.backends.chainer") and not getattr(backend, "backends", None):
             return "no keychain backend is available on this system"
         if module.startswith(_REFUSED_MODULE_PREFIXES) or "plaintext" in module.lower():
             return (
@@ -78,8 +74,7 @@ class Credentials:
         try:
             backend.set_password(self._service, account, password)
         except keyring.errors.KeyringError as exc:
-            raise KeychainUnavailable(f"The keychain refused to save the password: {exc}") \
-                from exc
+            raise KeychainUnavailable(f"The keychain refused to save the password: {exc}") from exc
         log.info("Password for %s saved in the keychain", account)
 
     def get(self, account: str) -> str | None:
@@ -99,8 +94,7 @@ class Credentials:
         except keyring.errors.PasswordDeleteError:
             return False
         except keyring.errors.KeyringError as exc:
-            raise KeychainUnavailable(f"The keychain could not delete the password: {exc}") \
-                from exc
+            raise KeychainUnavailable(f"The keychain could not delete the password: {exc}") from exc
         log.info("Password for %s removed from the keychain", account)
         return True
 

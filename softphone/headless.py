@@ -107,20 +107,23 @@ def run_headless(profile_dir: Path | None, target: str | None, *, verbose: bool 
         return 2
     password = obtain_password(Credentials(), account)
     if password is None:
-        print(f"No password for {account.sip_uri}: save it in the keychain from Settings, "
-              "or run from a terminal to be asked.", file=sys.stderr)
+        print(
+            f"No password for {account.sip_uri}: save it in the keychain from Settings, "
+            "or run from a terminal to be asked.",
+            file=sys.stderr,
+        )
         return 2
 
     stop = StopFlag()
     install_stop_signals(stop)
     store = StoreWriter(on_health_change=_report_store_health)
     _report_store_health(store.health, only_trouble=True)
-    engine = SipEngine(EngineSettings(bind_address=profile.bind_address,
-                                      sip_port=profile.sip_port))
+    engine = SipEngine(EngineSettings(bind_address=profile.bind_address, sip_port=profile.sip_port))
     engine.add_listener(_print_event)
     session = AgentSession(store, profile.agent_id, profile, time.time)
-    session.add_listener(lambda change: _say(
-        f"agent {change.state.value} {change.reason or ''}".rstrip()))
+    session.add_listener(
+        lambda change: _say(f"agent {change.state.value} {change.reason or ''}".rstrip())
+    )
     phone = Phone(engine, session, store, profile)
     try:
         phone.start(account, password)

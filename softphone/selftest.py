@@ -55,8 +55,9 @@ def run_self_test(options: SelfTestOptions, out: TextIO = sys.stdout) -> int:
         try:
             outcome = check(options)
         except Exception as exc:
-            outcome = Check(check.__name__.removeprefix("_check_"), FAIL,
-                            f"the check itself failed: {exc!r}")
+            outcome = Check(
+                check.__name__.removeprefix("_check_"), FAIL, f"the check itself failed: {exc!r}"
+            )
         for result in outcome if isinstance(outcome, list) else [outcome]:
             results.append(result)
             print(f"  [{result.status:^4}] {result.name}: {result.summary}", file=out)
@@ -65,8 +66,9 @@ def run_self_test(options: SelfTestOptions, out: TextIO = sys.stdout) -> int:
     failed = [r for r in results if r.status == FAIL]
     warned = [r for r in results if r.status == WARN]
     if failed:
-        print(f"Result: {len(failed)} check(s) failed: "
-              f"{', '.join(r.name for r in failed)}", file=out)
+        print(
+            f"Result: {len(failed)} check(s) failed: {', '.join(r.name for r in failed)}", file=out
+        )
         return 1
     print(f"Result: all checks passed ({len(warned)} warning(s))", file=out)
     return 0
@@ -96,20 +98,30 @@ def _check_sip(_: SelfTestOptions) -> list[Check]:
         probe = engine.probe()
     finally:
         engine.shutdown()
-    sip = Check("sip", OK, f"pjsua2 {probe.version}: endpoint started and stopped", [
-        f"transports: {', '.join(probe.transports)}",
-        f"codecs: {', '.join(probe.codecs)}",
-    ])
+    sip = Check(
+        "sip",
+        OK,
+        f"pjsua2 {probe.version}: endpoint started and stopped",
+        [
+            f"transports: {', '.join(probe.transports)}",
+            f"codecs: {', '.join(probe.codecs)}",
+        ],
+    )
     audio = describe_audio(probe.native_audio_devices, probe.native_devices)
     devices = [
-        f"device: {d.name} [{d.host_api}] in {d.inputs} / out {d.outputs}"
-        for d in audio.devices
+        f"device: {d.name} [{d.host_api}] in {d.inputs} / out {d.outputs}" for d in audio.devices
     ]
     if audio.problem:
-        return [sip, Check("audio", WARN, f"{audio.backend}: {audio.problem}",
-                           ["calls connect, but no sound is heard or sent", *devices])]
-    return [sip, Check("audio", OK, f"{audio.backend}, {len(audio.devices)} device(s)",
-                       devices)]
+        return [
+            sip,
+            Check(
+                "audio",
+                WARN,
+                f"{audio.backend}: {audio.problem}",
+                ["calls connect, but no sound is heard or sent", *devices],
+            ),
+        ]
+    return [sip, Check("audio", OK, f"{audio.backend}, {len(audio.devices)} device(s)", devices)]
 
 
 def _check_keychain(_: SelfTestOptions) -> Check:

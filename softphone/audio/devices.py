@@ -49,8 +49,9 @@ class AudioReport:
         return [d for d in self.devices if d.outputs > 0]
 
 
-def describe_audio(native_device_count: int, native_devices: tuple[AudioDevice, ...] = ()
-                   ) -> AudioReport:
+def describe_audio(
+    native_device_count: int, native_devices: tuple[AudioDevice, ...] = ()
+) -> AudioReport:
     """The backend for a pjsua2 build with `native_device_count` devices, and its devices."""
     if native_device_count > 0:
         return AudioReport(NATIVE, native_devices)

@@ -26,9 +26,7 @@ class Backoff:
     auth_ceiling: float = 1800.0
     jitter: float = 0.2
 
-    def delay(
-        self, attempt: int, code: int, rand: Callable[[], float] = random.random
-    ) -> float:
+    def delay(self, attempt: int, code: int, rand: Callable[[], float] = random.random) -> float:
         """Seconds to wait before retry number `attempt` after a failure with `code`."""
         if code in AUTH_FAILURES:
             base, ceiling = self.auth_base, self.auth_ceiling

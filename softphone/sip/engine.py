@@ -201,16 +201,25 @@ class SipEngine:
             info = ep.transportGetInfo(transport_id)
             transports.append(f"{kind.upper()} {info.localName}")
         codecs = tuple(
-            str(c.codecId) for c in sorted(ep.codecEnum2(), key=lambda c: -int(c.priority))
+            str(c.codecId)
+            for c in sorted(ep.codecEnum2(), key=lambda c: -int(c.priority))
             if int(c.priority) > 0
         )
         manager = ep.audDevManager()
         devices = []
         for info in manager.enumDev2():
-            devices.append(AudioDevice(str(info.name), str(info.driver), int(info.inputCount),
-                                       int(info.outputCount), float(info.defaultSamplesPerSec)))
-        return EngineProbe(ep.libVersion().full, tuple(transports), codecs,
-                           len(devices), tuple(devices))
+            devices.append(
+                AudioDevice(
+                    str(info.name),
+                    str(info.driver),
+                    int(info.inputCount),
+                    int(info.outputCount),
+                    float(info.defaultSamplesPerSec),
+                )
+            )
+        return EngineProbe(
+            ep.libVersion().full, tuple(transports), codecs, len(devices), tuple(devices)
+        )
 
     def poll(self, timeout_ms: int = 0) -> int:
         """Let pjsua2 work for up to `timeout_ms`, then deliver queued events.
@@ -240,8 +249,11 @@ class SipEngine:
         if ep is None or self._closing:
             return
         self._closing = True
-        log.info("SIP engine shutting down (%d call(s), %d account(s))",
-                 len(self._calls), len(self._accounts))
+        log.info(
+            "SIP engine shutting down (%d call(s), %d account(s))",
+            len(self._calls),
+            len(self._accounts),
+        )
         deadline = self._clock() + timeout
         for call_id in list(self._calls):
             self.hangup(call_id)
@@ -289,12 +301,19 @@ class SipEngine:
             account.create(cfg)
         except pj.Error as exc:
             del self._accounts[account_id]
-            raise EngineError(f"Could not create account {settings.sip_uri}: {_pj_text(exc)}") \
-                from exc
-        log.info("Account %d (%s) registering at %s over %s%s", account_id, settings.sip_uri,
-                 settings.registrar_uri(), settings.transport,
-                 "" if settings.tls_verify or settings.transport != "tls"
-                 else " WITHOUT certificate verification")
+            raise EngineError(
+                f"Could not create account {settings.sip_uri}: {_pj_text(exc)}"
+            ) from exc
+        log.info(
+            "Account %d (%s) registering at %s over %s%s",
+            account_id,
+            settings.sip_uri,
+            settings.registrar_uri(),
+            settings.transport,
+            ""
+            if settings.tls_verify or settings.transport != "tls"
+            else " WITHOUT certificate verification",
+        )
         self._queue(RegistrationChanged(account_id, RegistrationStatus.REGISTERING, 0, ""))
         return account_id
 
@@ -398,8 +417,11 @@ class SipEngine:
         entry = self._call(call_id)
         entry.wanted_hold = hold
         if entry.negotiating_until > self._clock():
-            log.info("Call %d: %s waits for the previous re-INVITE", call_id,
-                     "hold" if hold else "resume")
+            log.info(
+                "Call %d: %s waits for the previous re-INVITE",
+                call_id,
+                "hold" if hold else "resume",
+            )
             return
         self._send_hold(call_id, entry)
 
@@ -480,8 +502,9 @@ class SipEngine:
             entry.status = RegistrationStatus.REGISTERED
             entry.failures = 0
             entry.retry_at = None
-            log.info("Account %d registered: %d %s, expires in %d s",
-                     account_id, code, reason, expires)
+            log.info(
+                "Account %d registered: %d %s, expires in %d s", account_id, code, reason, expires
+            )
         elif 200 <= code < 300:
             entry.status = RegistrationStatus.UNREGISTERED
             log.info("Account %d unregistered", account_id)
@@ -491,9 +514,13 @@ class SipEngine:
                 retry_in = self._backoff.delay(entry.failures, code)
                 entry.failures += 1
                 entry.retry_at = self._clock() + retry_in
-            log.warning("Account %d registration failed: %d %s; retry in %s s",
-                        account_id, code, reason,
-                        "-" if retry_in is None else f"{retry_in:.1f}")
+            log.warning(
+                "Account %d registration failed: %d %s; retry in %s s",
+                account_id,
+                code,
+                reason,
+                "-" if retry_in is None else f"{retry_in:.1f}",
+            )
         self._queue(RegistrationChanged(account_id, entry.status, code, reason, expires, retry_in))
 
     def on_incoming_call(self, account_id: int, prm: Any) -> None:
@@ -505,8 +532,14 @@ class SipEngine:
         call = PjCall(entry.account, call_id, self, prm.callId)
         message = parse_sip_message(_safe_text(lambda: prm.rdata.wholeMsg))
         info = call.getInfo()
-        call_entry = _CallEntry(call, account_id, CallDirection.INBOUND, info.remoteUri,
-                                info.callIdString, state=CallState.INCOMING)
+        call_entry = _CallEntry(
+            call,
+            account_id,
+            CallDirection.INBOUND,
+            info.remoteUri,
+            info.callIdString,
+            state=CallState.INCOMING,
+        )
         self._calls[call_id] = call_entry
         if self._closing:
             self._hangup_quietly(call, 503)
@@ -514,10 +547,23 @@ class SipEngine:
         ringing = pj.CallOpParam(True)
         ringing.statusCode = 180
         call.answer(ringing)
-        log.info("Call %d: incoming from %s (%d header(s)%s)", call_id, info.remoteUri,
-                 len(message.headers), f"; {', '.join(message.notes)}" if message.notes else "")
-        self._queue(IncomingCall(call_id, account_id, info.remoteUri, info.callIdString,
-                                 message.headers, _safe_text(lambda: prm.rdata.srcAddress)))
+        log.info(
+            "Call %d: incoming from %s (%d header(s)%s)",
+            call_id,
+            info.remoteUri,
+            len(message.headers),
+            f"; {', '.join(message.notes)}" if message.notes else "",
+        )
+        self._queue(
+            IncomingCall(
+                call_id,
+                account_id,
+                info.remoteUri,
+                info.callIdString,
+                message.headers,
+                _safe_text(lambda: prm.rdata.srcAddress),
+            )
+        )
 
     def on_call_state(self, call_id: int) -> None:
         """Record a call state change, with its durations."""
@@ -535,13 +581,20 @@ class SipEngine:
         if state is CallState.DISCONNECTED:
             self._ended.append(call_id)
             entry.audio.clear()
-        log.info("Call %d: %s (%d %s)", call_id, state.value, info.lastStatusCode,
-                 info.lastReason)
-        self._queue(CallStateChanged(
-            call_id, state, entry.direction, info.remoteUri, int(info.lastStatusCode),
-            str(info.lastReason), _seconds(info.totalDuration), _seconds(info.connectDuration),
-            info.callIdString,
-        ))
+        log.info("Call %d: %s (%d %s)", call_id, state.value, info.lastStatusCode, info.lastReason)
+        self._queue(
+            CallStateChanged(
+                call_id,
+                state,
+                entry.direction,
+                info.remoteUri,
+                int(info.lastStatusCode),
+                str(info.lastReason),
+                _seconds(info.totalDuration),
+                _seconds(info.connectDuration),
+                info.callIdString,
+            )
+        )
 
     def on_call_media_state(self, call_id: int) -> None:
         """Connect the call's audio to the devices once media is up; report holds."""
@@ -560,8 +613,9 @@ class SipEngine:
                 entry.audio.append(entry.call.getAudioMedia(index))
         self._route_audio(entry)
         entry.negotiating_until = 0.0
-        self._queue(CallMediaChanged(call_id, bool(entry.audio), entry.local_hold, remote_hold,
-                                     entry.muted))
+        self._queue(
+            CallMediaChanged(call_id, bool(entry.audio), entry.local_hold, remote_hold, entry.muted)
+        )
 
     def on_dtmf(self, call_id: int, digit: str) -> None:
         """Report a DTMF digit from the other side."""
@@ -582,8 +636,9 @@ class SipEngine:
             retry_in = self._backoff.delay(0, 503)
             entry.failures = 1
             entry.retry_at = self._clock() + retry_in
-            self._queue(RegistrationChanged(account_id, entry.status, 503, entry.last_reason,
-                                            0, retry_in))
+            self._queue(
+                RegistrationChanged(account_id, entry.status, 503, entry.last_reason, 0, retry_in)
+            )
 
     # -- internals -------------------------------------------------------
 
@@ -614,8 +669,9 @@ class SipEngine:
         self._events.append(event)
 
     def _queue_media(self, call_id: int, entry: _CallEntry) -> None:
-        self._queue(CallMediaChanged(call_id, bool(entry.audio), entry.local_hold, False,
-                                     entry.muted))
+        self._queue(
+            CallMediaChanged(call_id, bool(entry.audio), entry.local_hold, False, entry.muted)
+        )
 
     def _deliver(self) -> int:
         delivered = 0
@@ -644,15 +700,17 @@ class SipEngine:
         try:
             transport_id = int(ep.transportCreate(_TRANSPORT_TYPES[kind], tc))
         except pj.Error as exc:
-            raise EngineError(f"Could not open a {kind.upper()} transport: {_pj_text(exc)}") \
-                from exc
+            raise EngineError(
+                f"Could not open a {kind.upper()} transport: {_pj_text(exc)}"
+            ) from exc
         self._transports[key] = transport_id
         return transport_id
 
     def _send_register(self, account_id: int, entry: _AccountEntry) -> None:
         entry.status = RegistrationStatus.REGISTERING
-        self._queue(RegistrationChanged(account_id, entry.status, entry.last_code,
-                                        entry.last_reason))
+        self._queue(
+            RegistrationChanged(account_id, entry.status, entry.last_code, entry.last_reason)
+        )
         try:
             entry.account.setRegistration(True)
         except pj.Error as exc:
@@ -661,8 +719,11 @@ class SipEngine:
     def _run_deferred_holds(self) -> None:
         now = self._clock()
         for call_id, entry in list(self._calls.items()):
-            if (entry.wanted_hold is None or entry.negotiating_until > now
-                    or entry.state is CallState.DISCONNECTED):
+            if (
+                entry.wanted_hold is None
+                or entry.negotiating_until > now
+                or entry.state is CallState.DISCONNECTED
+            ):
                 continue
             try:
                 self._send_hold(call_id, entry)
@@ -676,8 +737,9 @@ class SipEngine:
         for account_id, entry in list(self._accounts.items()):
             if entry.retry_at is not None and entry.retry_at <= now:
                 entry.retry_at = None
-                log.info("Account %d: registering again (attempt %d)", account_id,
-                         entry.failures + 1)
+                log.info(
+                    "Account %d: registering again (attempt %d)", account_id, entry.failures + 1
+                )
                 self._send_register(account_id, entry)
 
     def _drop_ended_calls(self) -> None:
@@ -717,8 +779,9 @@ class SipEngine:
                     log.info("Account %d: unregister not sent: %s", account_id, _pj_text(exc))
         while waiting and self._clock() < deadline:
             ep.libHandleEvents(20)
-            waiting = [a for a in waiting
-                       if self._accounts[a].status is RegistrationStatus.REGISTERED]
+            waiting = [
+                a for a in waiting if self._accounts[a].status is RegistrationStatus.REGISTERED
+            ]
 
     def _hangup_quietly(self, call: PjCall, code: int) -> None:
         prm = pj.CallOpParam(True)

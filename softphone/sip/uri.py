@@ -79,7 +79,7 @@ def _checked_sip_uri(scheme: str, rest: str, original: str) -> str:
         raise InvalidTarget(f"'{original}' has characters a SIP user part cannot hold.")
     if not host or not _HOST.match(host):
         raise InvalidTarget(f"'{original}' has no valid host.")
-    if any(ch.isspace() or ch in "<>\"" for ch in params):
+    if any(ch.isspace() or ch in '<>"' for ch in params):
         raise InvalidTarget(f"'{original}' has invalid parameters.")
     user_part = f"{user}@" if user else ""
     return f"{scheme}:{user_part}{host}" + (f";{params}" if params else "")

@@ -110,8 +110,11 @@ def main() -> None:
     del acc
     gc.collect()
     ep.libDestroy(pj.PJSUA_DESTROY_NO_RX_MSG)
-    print(json.dumps({"registered_s": registered, "code": acc_code, "setup_s": setups,
-                      "rss_kib": rss}))
+    print(
+        json.dumps(
+            {"registered_s": registered, "code": acc_code, "setup_s": setups, "rss_kib": rss}
+        )
+    )
 
 
 if __name__ == "__main__":

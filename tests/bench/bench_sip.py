@@ -31,8 +31,13 @@ STARTS = 5
 
 def _peer(peer_factory, kamailio, user="1002"):
     peer = peer_factory()
-    peer.send("register", user=user, password=kamailio.users[user],
-              registrar=kamailio.registrar_uri("udp"), transport="udp")
+    peer.send(
+        "register",
+        user=user,
+        password=kamailio.users[user],
+        registrar=kamailio.registrar_uri("udp"),
+        transport="udp",
+    )
     peer.wait_for("reg_state", code=200)
     peer.send("auto_answer", code=200, delay_ms=0)
     return peer
@@ -40,9 +45,19 @@ def _peer(peer_factory, kamailio, user="1002"):
 
 def _bare(kamailio, tmp_path, calls):
     process = subprocess.run(
-        [sys.executable, str(BARE), kamailio.registrar_uri("udp"), "1003",
-         kamailio.users["1003"], kamailio.user_uri("1002"), str(calls)],
-        env=softphone_environment(tmp_path), capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            str(BARE),
+            kamailio.registrar_uri("udp"),
+            "1003",
+            kamailio.users["1003"],
+            kamailio.user_uri("1002"),
+            str(calls),
+        ],
+        env=softphone_environment(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
         check=True,
     )
     return json.loads(process.stdout.strip().splitlines()[-1])
@@ -74,15 +89,22 @@ def test_call_setup_against_bare_pjsua2(kamailio, peer_factory, tmp_path):
             bare += _bare(kamailio, tmp_path, CALLS_PER_ROUND)["setup_s"]
             ours += _engine_setups(harness, account, CALLS_PER_ROUND)
     assert min(bare) > 0 and len(ours) == len(bare)
-    print(f"\nsip: call setup INVITE to CONFIRMED through Kamailio, {len(ours)} calls: "
-          f"engine median {_ms(ours):.2f} ms, bare pjsua2 {_ms(bare):.2f} ms, "
-          f"ratio {_ms(ours) / _ms(bare):.2f}x (target within 1.2x)")
+    print(
+        f"\nsip: call setup INVITE to CONFIRMED through Kamailio, {len(ours)} calls: "
+        f"engine median {_ms(ours):.2f} ms, bare pjsua2 {_ms(bare):.2f} ms, "
+        f"ratio {_ms(ours) / _ms(bare):.2f}x (target within 1.2x)"
+    )
 
 
 def _time_to_line(command_args, tmp_path, text):
     started = time.perf_counter()
-    process = subprocess.Popen(command_args, env=softphone_environment(tmp_path), text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command_args,
+        env=softphone_environment(tmp_path),
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         assert process.stdout is not None
         for line in process.stdout:
@@ -109,15 +131,28 @@ def _stop(process):
 def test_start_to_registered_and_memory(kamailio, peer_factory, tmp_path):
     peer = _peer(peer_factory, kamailio)
     peer.send("auto_answer", code=None, delay_ms=0)
-    account = {"sip_uri": kamailio.user_uri("1001"), "registrar": kamailio.registrar_uri("udp"),
-               "register_expires": 60}
-    profile = write_profile(tmp_path / "profile", account,
-                            network={"bind_address": "127.0.0.1"},
-                            calls={"auto_answer_seconds": 0})
+    account = {
+        "sip_uri": kamailio.user_uri("1001"),
+        "registrar": kamailio.registrar_uri("udp"),
+        "register_expires": 60,
+    }
+    profile = write_profile(
+        tmp_path / "profile",
+        account,
+        network={"bind_address": "127.0.0.1"},
+        calls={"auto_answer_seconds": 0},
+    )
     save_password(tmp_path, kamailio.user_uri("1001"), kamailio.users["1001"])
     softphone = [sys.executable, "-m", "softphone", "--headless", "--profile", str(profile)]
-    bare = [sys.executable, str(BARE), kamailio.registrar_uri("udp"), "1003",
-            kamailio.users["1003"], kamailio.user_uri("1002"), "0"]
+    bare = [
+        sys.executable,
+        str(BARE),
+        kamailio.registrar_uri("udp"),
+        "1003",
+        kamailio.users["1003"],
+        kamailio.user_uri("1002"),
+        "0",
+    ]
     ours_s, bare_s, ours_rss, bare_rss = [], [], [], []
     for _ in range(STARTS):
         seconds, process = _time_to_line(bare, tmp_path, "registered 200")
@@ -128,27 +163,38 @@ def test_start_to_registered_and_memory(kamailio, peer_factory, tmp_path):
         ours_s.append(seconds)
         ours_rss.append(_rss_mib(process.pid))
         _stop(process)
-    print(f"\nsip: start to registered (process spawn to 200 OK), median of {STARTS}: "
-          f"softphone --headless {_ms(ours_s):.0f} ms, bare pjsua2 {_ms(bare_s):.0f} ms, "
-          f"ratio {_ms(ours_s) / _ms(bare_s):.2f}x (target under 1500 ms)")
-    print(f"sip: idle RSS once registered: softphone --headless "
-          f"{statistics.median(ours_rss):.1f} MiB, bare pjsua2 "
-          f"{statistics.median(bare_rss):.1f} MiB, ratio "
-          f"{statistics.median(ours_rss) / statistics.median(bare_rss):.2f}x "
-          f"(target under 150 MB)")
+    print(
+        f"\nsip: start to registered (process spawn to 200 OK), median of {STARTS}: "
+        f"softphone --headless {_ms(ours_s):.0f} ms, bare pjsua2 {_ms(bare_s):.0f} ms, "
+        f"ratio {_ms(ours_s) / _ms(bare_s):.2f}x (target under 1500 ms)"
+    )
+    print(
+        f"sip: idle RSS once registered: softphone --headless "
+        f"{statistics.median(ours_rss):.1f} MiB, bare pjsua2 "
+        f"{statistics.median(bare_rss):.1f} MiB, ratio "
+        f"{statistics.median(ours_rss) / statistics.median(bare_rss):.2f}x "
+        f"(target under 150 MB)"
+    )
 
     phone = SoftphoneProcess(["--headless", "--profile", str(profile)], tmp_path)
     try:
         phone.wait_line("registration registered 200")
         caller = peer_factory()
-        caller.send("register", user="2001", password=kamailio.users["2001"],
-                    registrar=kamailio.registrar_uri("udp"), transport="udp")
+        caller.send(
+            "register",
+            user="2001",
+            password=kamailio.users["2001"],
+            registrar=kamailio.registrar_uri("udp"),
+            transport="udp",
+        )
         caller.wait_for("reg_state", code=200)
         caller.send("call", uri=kamailio.user_uri("1001"))
         caller.wait_for("call_state", state="CONFIRMED")
         time.sleep(1.0)  # let media run
         in_call = _rss_mib(phone.process.pid)
-        print(f"sip: RSS in a call: softphone --headless {in_call:.1f} MiB "
-              f"(target under 150 MB; the window's figure comes with the window)")
+        print(
+            f"sip: RSS in a call: softphone --headless {in_call:.1f} MiB "
+            f"(target under 150 MB; the window's figure comes with the window)"
+        )
     finally:
         assert phone.stop() == 0

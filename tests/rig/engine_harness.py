@@ -23,8 +23,9 @@ class EngineHarness:
     """A started SipEngine on 127.0.0.1 with every event it delivers kept in order."""
 
     def __init__(self, settings: EngineSettings | None = None, **engine_kwargs: Any) -> None:
-        self.engine = SipEngine(settings or EngineSettings(bind_address="127.0.0.1"),
-                                **engine_kwargs)
+        self.engine = SipEngine(
+            settings or EngineSettings(bind_address="127.0.0.1"), **engine_kwargs
+        )
         self.events: list[Any] = []
         self._seen = 0
         self.engine.add_listener(self.events.append)
@@ -58,9 +59,7 @@ class EngineHarness:
                     return event
             if time.monotonic() >= deadline:
                 names = [type(e).__name__ + ":" + _brief(e) for e in self.events[-15:]]
-                raise AssertionError(
-                    f"no {kind.__name__} within {timeout} s; last events: {names}"
-                )
+                raise AssertionError(f"no {kind.__name__} within {timeout} s; last events: {names}")
             self.engine.poll(10)
 
     def eventually(self, condition: Callable[[], bool], timeout: float = 5.0) -> bool:
@@ -72,17 +71,31 @@ class EngineHarness:
             self.engine.poll(10)
         return True
 
-    def register(self, kamailio: Any, user: str = "1001", transport: str = "udp",
-                 password: str | None = None, **settings: Any) -> int:
+    def register(
+        self,
+        kamailio: Any,
+        user: str = "1001",
+        transport: str = "udp",
+        password: str | None = None,
+        **settings: Any,
+    ) -> int:
         """Add an account for `user` at `kamailio` and wait until it is registered."""
         account = self.add_account(kamailio, user, transport, password, **settings)
-        event = self.wait_for(RegistrationChanged, lambda e: e.account_id == account
-                              and e.status is not RegistrationStatus.REGISTERING)
+        event = self.wait_for(
+            RegistrationChanged,
+            lambda e: e.account_id == account and e.status is not RegistrationStatus.REGISTERING,
+        )
         assert event.status is RegistrationStatus.REGISTERED, event
         return account
 
-    def add_account(self, kamailio: Any, user: str = "1001", transport: str = "udp",
-                    password: str | None = None, **settings: Any) -> int:
+    def add_account(
+        self,
+        kamailio: Any,
+        user: str = "1001",
+        transport: str = "udp",
+        password: str | None = None,
+        **settings: Any,
+    ) -> int:
         """Add an account for `user` at `kamailio` without waiting."""
         settings.setdefault("register_expires", 60)
         if transport == "tls":
@@ -96,11 +109,13 @@ class EngineHarness:
         secret = kamailio.users[user] if password is None else password
         return self.engine.add_account(account, secret)
 
-    def wait_call_state(self, call_id: int, state: CallState,
-                        timeout: float = 10.0) -> CallStateChanged:
+    def wait_call_state(
+        self, call_id: int, state: CallState, timeout: float = 10.0
+    ) -> CallStateChanged:
         """Wait for `call_id` to reach `state`."""
-        return self.wait_for(CallStateChanged,
-                             lambda e: e.call_id == call_id and e.state is state, timeout)
+        return self.wait_for(
+            CallStateChanged, lambda e: e.call_id == call_id and e.state is state, timeout
+        )
 
 
 def _brief(event: Any) -> str:

@@ -52,8 +52,12 @@ class SoftphoneProcess:
         self._queue: queue.Queue[str | None] = queue.Queue()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "softphone", *args],
-            cwd=ROOT, env=softphone_environment(tmp), text=True,
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            cwd=ROOT,
+            env=softphone_environment(tmp),
+            text=True,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -78,8 +82,10 @@ class SoftphoneProcess:
             self.lines.append(line)
             if text in line:
                 return line
-        raise AssertionError(f"no line with {text!r} within {timeout} s; stdout so far: "
-                             f"{self.lines}; stderr: {self._stderr_tail()}")
+        raise AssertionError(
+            f"no line with {text!r} within {timeout} s; stdout so far: "
+            f"{self.lines}; stderr: {self._stderr_tail()}"
+        )
 
     def wait_exit(self, timeout: float = 15.0) -> int:
         """Wait for the process to exit by itself; its exit status."""
@@ -94,8 +100,7 @@ class SoftphoneProcess:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-            raise AssertionError(f"softphone did not exit within {timeout} s of {signum}") \
-                from None
+            raise AssertionError(f"softphone did not exit within {timeout} s of {signum}") from None
         self._reader.join(5)
         while not self._queue.empty():
             line = self._queue.get()

@@ -16,8 +16,13 @@ from tests.rig.engine_harness import EngineHarness
 
 def _registered_peer(peer_factory, kamailio, user):
     peer = peer_factory()
-    peer.send("register", user=user, password=kamailio.users[user],
-              registrar=kamailio.registrar_uri("udp"), transport="udp")
+    peer.send(
+        "register",
+        user=user,
+        password=kamailio.users[user],
+        registrar=kamailio.registrar_uri("udp"),
+        transport="udp",
+    )
     peer.wait_for("reg_state", code=200)
     return peer
 
@@ -55,8 +60,11 @@ def test_outgoing_call_to_a_peer_is_answered_and_timed(phone, kamailio, peer_fac
 
 def test_incoming_call_offers_the_invite_headers(phone, kamailio, peer_factory):
     peer = _registered_peer(peer_factory, kamailio, "1002")
-    peer.send("call", uri=kamailio.user_uri("1001"),
-              headers={"X-Queue": "billing", "X-Customer-Id": "C-77"})
+    peer.send(
+        "call",
+        uri=kamailio.user_uri("1001"),
+        headers={"X-Queue": "billing", "X-Customer-Id": "C-77"},
+    )
     incoming = phone.wait_for(IncomingCall)
     assert incoming.headers.get("X-Queue") == "billing"
     assert incoming.headers.get("x-customer-id") == "C-77"
@@ -179,15 +187,20 @@ def test_call_events_carry_the_sip_call_id(phone, kamailio, peer_factory):
     call = phone.engine.make_call(phone.account, "1002")
     confirmed = phone.wait_call_state(call, CallState.CONFIRMED)
     assert confirmed.sip_call_id
-    states = [e.state for e in phone.events
-              if isinstance(e, CallStateChanged) and e.call_id == call]
+    states = [
+        e.state for e in phone.events if isinstance(e, CallStateChanged) and e.call_id == call
+    ]
     assert states[0] is CallState.CALLING
     assert states[-1] is CallState.CONFIRMED
 
 
 def test_an_ivr_call_from_sipp_brings_its_custom_headers(phone, kamailio, sipp_factory):
-    sipp = sipp_factory("uac_ivr_call.xml", remote=f"{kamailio.host}:{kamailio.udp_port}",
-                        service="1001", keys={"hold_ms": "300"})
+    sipp = sipp_factory(
+        "uac_ivr_call.xml",
+        remote=f"{kamailio.host}:{kamailio.udp_port}",
+        service="1001",
+        keys={"hold_ms": "300"},
+    )
     incoming = phone.wait_for(IncomingCall)
     headers = incoming.headers
     assert headers.get("X-IVR-Path") == "main>billing>agent"
@@ -195,8 +208,7 @@ def test_an_ivr_call_from_sipp_brings_its_custom_headers(phone, kamailio, sipp_f
     assert headers.get("X-Customer-Name") == "Ada Lovelace"
     assert headers.get("X-Queue") == "billing"
     assert headers.get("User-to-User") == "0401020304;encoding=hex"
-    context = headers.matching(["X-IVR-*", "X-Customer-*", "X-Queue", "Call-Info",
-                                "User-to-User"])
+    context = headers.matching(["X-IVR-*", "X-Customer-*", "X-Queue", "Call-Info", "User-to-User"])
     assert len(context) == 6
     phone.engine.answer(incoming.call_id)
     phone.wait_call_state(incoming.call_id, CallState.CONFIRMED)

@@ -40,8 +40,7 @@ def test_tls_refuses_a_server_certificate_it_cannot_verify(kamailio, tmp_path):
 
 def test_tls_without_verification_registers_when_the_agent_turns_it_off(kamailio):
     with EngineHarness() as harness:
-        account = harness.add_account(kamailio, "1001", "tls", tls_ca_file="",
-                                      tls_verify=False)
+        account = harness.add_account(kamailio, "1001", "tls", tls_ca_file="", tls_verify=False)
         assert _final(harness, account).status is RegistrationStatus.REGISTERED
 
 
@@ -79,8 +78,13 @@ def test_unregisters_on_shutdown(kamailio, peer_factory):
     with EngineHarness() as harness:
         harness.register(kamailio, "1003")
     caller = peer_factory()
-    caller.send("register", user="1002", password=kamailio.users["1002"],
-                registrar=kamailio.registrar_uri("udp"), transport="udp")
+    caller.send(
+        "register",
+        user="1002",
+        password=kamailio.users["1002"],
+        registrar=kamailio.registrar_uri("udp"),
+        transport="udp",
+    )
     caller.wait_for("reg_state", code=200)
     caller.send("call", uri=kamailio.user_uri("1003"))
     ended = caller.wait_for("call_state", state="DISCONNECTED")

@@ -32,8 +32,9 @@ def phone(kamailio, tmp_path):
     with EngineHarness() as harness:
         session = AgentSession(store, AGENT, profile, time.time)
         phone = Phone(harness.engine, session, store, profile)
-        account = AccountSettings(kamailio.user_uri("1001"), kamailio.registrar_uri("udp"),
-                                  register_expires=60)
+        account = AccountSettings(
+            kamailio.user_uri("1001"), kamailio.registrar_uri("udp"), register_expires=60
+        )
         phone.start(account, kamailio.users["1001"])
         _registered(harness)
         phone.harness = harness
@@ -47,8 +48,12 @@ def _registered(harness):
 
 
 def _ivr_call(sipp_factory, kamailio, scenario="uac_ivr_call.xml", hold_ms=300):
-    return sipp_factory(scenario, remote=f"{kamailio.host}:{kamailio.udp_port}",
-                        service="1001", keys={"hold_ms": str(hold_ms)})
+    return sipp_factory(
+        scenario,
+        remote=f"{kamailio.host}:{kamailio.udp_port}",
+        service="1001",
+        keys={"hold_ms": str(hold_ms)},
+    )
 
 
 def _stored_calls(phone):
@@ -115,13 +120,19 @@ def test_a_call_during_wrap_up_is_refused_480(phone, kamailio, sipp_factory):
 
 
 def test_auto_answer_answers_after_the_profile_delay(kamailio, tmp_path, sipp_factory):
-    profile = dataclasses.replace(default_profile(AGENT), auto_answer_seconds=0.0,
-                                  state_after_login="available")
+    profile = dataclasses.replace(
+        default_profile(AGENT), auto_answer_seconds=0.0, state_after_login="available"
+    )
     with StoreWriter(tmp_path / "s.db") as store, EngineHarness() as harness:
-        phone = Phone(harness.engine, AgentSession(store, AGENT, profile, time.time), store,
-                      profile)
-        phone.start(AccountSettings(kamailio.user_uri("1001"), kamailio.registrar_uri("udp"),
-                                    register_expires=60), kamailio.users["1001"])
+        phone = Phone(
+            harness.engine, AgentSession(store, AGENT, profile, time.time), store, profile
+        )
+        phone.start(
+            AccountSettings(
+                kamailio.user_uri("1001"), kamailio.registrar_uri("udp"), register_expires=60
+            ),
+            kamailio.users["1001"],
+        )
         _registered(harness)
         sipp = _ivr_call(sipp_factory, kamailio, hold_ms=200)
         incoming = harness.wait_for(IncomingCall)
@@ -131,11 +142,15 @@ def test_auto_answer_answers_after_the_profile_delay(kamailio, tmp_path, sipp_fa
         assert sipp.wait(15) == 0, sipp.log_tail()
 
 
-def test_an_outbound_call_puts_the_agent_on_call_and_counts_hold(phone, kamailio,
-                                                                 peer_factory):
+def test_an_outbound_call_puts_the_agent_on_call_and_counts_hold(phone, kamailio, peer_factory):
     peer = peer_factory()
-    peer.send("register", user="1002", password=kamailio.users["1002"],
-              registrar=kamailio.registrar_uri("udp"), transport="udp")
+    peer.send(
+        "register",
+        user="1002",
+        password=kamailio.users["1002"],
+        registrar=kamailio.registrar_uri("udp"),
+        transport="udp",
+    )
     peer.wait_for("reg_state", code=200)
     peer.send("auto_answer", code=200, delay_ms=0)
     call = phone.dial("1002")

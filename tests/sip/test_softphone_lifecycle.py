@@ -16,11 +16,18 @@ from tests.rig.softphone_process import (
 
 
 def _profile(tmp_path, kamailio, user="1001", transport="udp", auto_answer=None):
-    account = {"sip_uri": kamailio.user_uri(user),
-               "registrar": kamailio.registrar_uri(transport),
-               "transport": transport, "register_expires": 60}
-    return write_profile(tmp_path / "profile", account, network={"bind_address": "127.0.0.1"},
-                         calls={"auto_answer_seconds": auto_answer})
+    account = {
+        "sip_uri": kamailio.user_uri(user),
+        "registrar": kamailio.registrar_uri(transport),
+        "transport": transport,
+        "register_expires": 60,
+    }
+    return write_profile(
+        tmp_path / "profile",
+        account,
+        network={"bind_address": "127.0.0.1"},
+        calls={"auto_answer_seconds": auto_answer},
+    )
 
 
 @pytest.fixture
@@ -45,16 +52,22 @@ def _clean_exit(process, signum):
     assert process.lines[-1] == "stopped"
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP],
-                         ids=["SIGTERM", "Ctrl+C", "SIGHUP"])
+@pytest.mark.parametrize(
+    "signum", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP], ids=["SIGTERM", "Ctrl+C", "SIGHUP"]
+)
 def test_exits_0_with_a_call_up(tmp_path, kamailio, peer_factory, softphones, signum):
     profile = _profile(tmp_path, kamailio, auto_answer=0)
     save_password(tmp_path, kamailio.user_uri("1001"), kamailio.users["1001"])
     phone = softphones("--headless", "--profile", str(profile))
     phone.wait_line("registration registered 200")
     peer = peer_factory()
-    peer.send("register", user="1002", password=kamailio.users["1002"],
-              registrar=kamailio.registrar_uri("udp"), transport="udp")
+    peer.send(
+        "register",
+        user="1002",
+        password=kamailio.users["1002"],
+        registrar=kamailio.registrar_uri("udp"),
+        transport="udp",
+    )
     peer.wait_for("reg_state", code=200)
     peer.send("call", uri=kamailio.user_uri("1001"))
     peer.wait_for("call_state", state="CONFIRMED")
@@ -73,11 +86,15 @@ def test_exits_0_after_registration_failures(tmp_path, kamailio, softphones):
     _clean_exit(phone, signal.SIGTERM)
 
 
-def test_dials_the_target_given_on_the_command_line(tmp_path, kamailio, peer_factory,
-                                                    softphones):
+def test_dials_the_target_given_on_the_command_line(tmp_path, kamailio, peer_factory, softphones):
     peer = peer_factory()
-    peer.send("register", user="1002", password=kamailio.users["1002"],
-              registrar=kamailio.registrar_uri("udp"), transport="udp")
+    peer.send(
+        "register",
+        user="1002",
+        password=kamailio.users["1002"],
+        registrar=kamailio.registrar_uri("udp"),
+        transport="udp",
+    )
     peer.wait_for("reg_state", code=200)
     peer.send("auto_answer", code=200, delay_ms=0)
     profile = _profile(tmp_path, kamailio, transport="tcp")
@@ -102,8 +119,12 @@ def test_a_bad_profile_is_named_with_its_key(tmp_path, softphones):
 def test_self_test_passes_and_reports_each_part(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "softphone", "--self-test", "--db", str(tmp_path / "s.db")],
-        cwd=ROOT, env=softphone_environment(tmp_path), capture_output=True, text=True,
-        timeout=60, check=False,
+        cwd=ROOT,
+        env=softphone_environment(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     report = result.stdout
@@ -120,8 +141,12 @@ def test_self_test_fails_on_a_store_that_is_not_sqlite(tmp_path):
     bogus.write_text("this is a text file, not a database\n" * 100)
     result = subprocess.run(
         [sys.executable, "-m", "softphone", "--self-test", "--db", str(bogus)],
-        cwd=ROOT, env=softphone_environment(tmp_path), capture_output=True, text=True,
-        timeout=60, check=False,
+        cwd=ROOT,
+        env=softphone_environment(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 1
     assert "[fail] store" in result.stdout
@@ -129,8 +154,14 @@ def test_self_test_fails_on_a_store_that_is_not_sqlite(tmp_path):
 
 
 def test_version_names_the_parts():
-    result = subprocess.run([sys.executable, "-m", "softphone", "--version"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=30, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "softphone", "--version"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
     assert result.returncode == 0
     assert result.stdout.startswith("softphone (Callboard) ")
     assert "pjsua2 2.15.1" in result.stdout

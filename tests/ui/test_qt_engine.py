@@ -11,8 +11,9 @@ from softphone.ui.qt_engine import QtSipEngine
 
 
 def _account(kamailio, user="1001"):
-    return AccountSettings(f"sip:{user}@{kamailio.domain}", kamailio.registrar_uri("udp"),
-                           register_expires=60)
+    return AccountSettings(
+        f"sip:{user}@{kamailio.domain}", kamailio.registrar_uri("udp"), register_expires=60
+    )
 
 
 def test_registration_arrives_as_a_qt_signal(qtbot, kamailio):
@@ -20,7 +21,8 @@ def test_registration_arrives_as_a_qt_signal(qtbot, kamailio):
     adapter.start()
     try:
         with qtbot.waitSignal(
-            adapter.registration_changed, timeout=10_000,
+            adapter.registration_changed,
+            timeout=10_000,
             check_params_cb=lambda e: e.status is RegistrationStatus.REGISTERED,
         ) as blocker:
             adapter.engine.add_account(_account(kamailio), kamailio.users["1001"])
@@ -35,20 +37,27 @@ def test_incoming_call_and_its_end_arrive_as_signals(qtbot, kamailio, peer_facto
     adapter.start()
     try:
         with qtbot.waitSignal(
-            adapter.registration_changed, timeout=10_000,
+            adapter.registration_changed,
+            timeout=10_000,
             check_params_cb=lambda e: e.status is RegistrationStatus.REGISTERED,
         ):
             adapter.engine.add_account(_account(kamailio), kamailio.users["1001"])
         peer = peer_factory()
-        peer.send("register", user="1002", password=kamailio.users["1002"],
-                  registrar=kamailio.registrar_uri("udp"), transport="udp")
+        peer.send(
+            "register",
+            user="1002",
+            password=kamailio.users["1002"],
+            registrar=kamailio.registrar_uri("udp"),
+            transport="udp",
+        )
         peer.wait_for("reg_state", code=200)
         with qtbot.waitSignal(adapter.incoming_call, timeout=10_000) as ringing:
             peer.send("call", uri=kamailio.user_uri("1001"), headers={"X-Queue": "sales"})
         incoming = ringing.args[0]
         assert incoming.headers.get("X-Queue") == "sales"
         with qtbot.waitSignal(
-            adapter.call_state_changed, timeout=10_000,
+            adapter.call_state_changed,
+            timeout=10_000,
             check_params_cb=lambda e: e.state is CallState.DISCONNECTED,
         ) as ended:
             adapter.engine.reject(incoming.call_id, 486)

@@ -38,7 +38,10 @@ def test_folded_lines_are_joined():
 def test_patterns_select_context_headers_in_message_order():
     found = parse_sip_message(INVITE).headers.matching(["X-IVR-*", "X-Customer-*", "Call-Info"])
     assert [name for name, _ in found] == [
-        "X-IVR-Path", "x-customer-id", "X-Customer-Name", "Call-Info",
+        "X-IVR-Path",
+        "x-customer-id",
+        "X-Customer-Name",
+        "Call-Info",
     ]
 
 

@@ -28,8 +28,19 @@ def test_targets_are_normalized(typed, uri):
 
 @pytest.mark.parametrize(
     "typed",
-    ["", "   ", "sip:", "sip:@host", "sip:a b@host", "tel:call-me", "sip:1002@", "a@b c",
-     "sip:1002@host;x=<y>", "x" * 600, "+12abc"],
+    [
+        "",
+        "   ",
+        "sip:",
+        "sip:@host",
+        "sip:a b@host",
+        "tel:call-me",
+        "sip:1002@",
+        "a@b c",
+        "sip:1002@host;x=<y>",
+        "x" * 600,
+        "+12abc",
+    ],
 )
 def test_malformed_targets_are_refused_with_a_message(typed):
     with pytest.raises(InvalidTarget) as caught:
