@@ -10,6 +10,7 @@ script can follow along.
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import logging
 import signal
@@ -64,21 +65,16 @@ def install_stop_signals(flag: StopFlag) -> None:
 
 
 def account_settings(profile: Profile) -> AccountSettings:
-    """The engine's account settings from the profile's account section."""
-    account = profile.account
-    if account is None:
+    """The engine's account settings from the profile's account section.
+
+    The profile's account fields are named as the engine's, and the engine
+    checks them again: a profile edited by hand cannot slip past it.
+    """
+    if profile.account is None:
         raise SettingsError("account", "the profile has no SIP account")
-    return AccountSettings(
-        sip_uri=account.sip_uri,
-        registrar=account.registrar,
-        user=account.user,
-        transport=account.transport,
-        srtp=account.srtp,
-        tls_verify=account.tls_verify,
-        tls_ca_file=account.tls_ca_file,
-        register_expires=account.register_expires,
-        display_name=profile.agent_name,
-    )
+    fields = dataclasses.asdict(profile.account)
+    fields["display_name"] = fields.get("display_name") or profile.agent_name
+    return AccountSettings(**fields)
 
 
 def obtain_password(credentials: Credentials, account: AccountSettings) -> str | None:

@@ -101,6 +101,20 @@ def sipp_factory(tmp_path: Path) -> Iterator[Callable[..., Sipp]]:
         run.stop()
 
 
+@pytest.fixture
+def registered_peer(peer_factory: Callable[..., Peer], kamailio: Kamailio) -> Callable[..., Peer]:
+    """A pjsua2 peer registered at the module's Kamailio as `user`, answering if told to."""
+
+    def make(user: str = "1002", auto_answer: int | None = None) -> Peer:
+        peer = peer_factory()
+        peer.register(user, kamailio.users[user], kamailio.registrar_uri("udp"))
+        if auto_answer is not None:
+            peer.send("auto_answer", code=auto_answer, delay_ms=0)
+        return peer
+
+    return make
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     """Attach the tail of Kamailio's log to the report of a failed rig test."""

@@ -29,20 +29,6 @@ CALLS_PER_ROUND = 10
 STARTS = 5
 
 
-def _peer(peer_factory, kamailio, user="1002"):
-    peer = peer_factory()
-    peer.send(
-        "register",
-        user=user,
-        password=kamailio.users[user],
-        registrar=kamailio.registrar_uri("udp"),
-        transport="udp",
-    )
-    peer.wait_for("reg_state", code=200)
-    peer.send("auto_answer", code=200, delay_ms=0)
-    return peer
-
-
 def _bare(kamailio, tmp_path, calls):
     process = subprocess.run(
         [
@@ -80,8 +66,8 @@ def _ms(values):
     return statistics.median(values) * 1000.0
 
 
-def test_call_setup_against_bare_pjsua2(kamailio, peer_factory, tmp_path):
-    _peer(peer_factory, kamailio)
+def test_call_setup_against_bare_pjsua2(kamailio, registered_peer, tmp_path):
+    registered_peer("1002", auto_answer=200)
     bare, ours = [], []
     with EngineHarness(EngineSettings(bind_address="127.0.0.1", log_level=1)) as harness:
         account = harness.register(kamailio, "1001")
@@ -128,9 +114,8 @@ def _stop(process):
     process.wait(15)
 
 
-def test_start_to_registered_and_memory(kamailio, peer_factory, tmp_path):
-    peer = _peer(peer_factory, kamailio)
-    peer.send("auto_answer", code=None, delay_ms=0)
+def test_start_to_registered_and_memory(kamailio, registered_peer, tmp_path):
+    registered_peer("1002")
     account = {
         "sip_uri": kamailio.user_uri("1001"),
         "registrar": kamailio.registrar_uri("udp"),
@@ -179,15 +164,7 @@ def test_start_to_registered_and_memory(kamailio, peer_factory, tmp_path):
     phone = SoftphoneProcess(["--headless", "--profile", str(profile)], tmp_path)
     try:
         phone.wait_line("registration registered 200")
-        caller = peer_factory()
-        caller.send(
-            "register",
-            user="2001",
-            password=kamailio.users["2001"],
-            registrar=kamailio.registrar_uri("udp"),
-            transport="udp",
-        )
-        caller.wait_for("reg_state", code=200)
+        caller = registered_peer("2001")
         caller.send("call", uri=kamailio.user_uri("1001"))
         caller.wait_for("call_state", state="CONFIRMED")
         time.sleep(1.0)  # let media run

@@ -14,19 +14,6 @@ from softphone.sip import (
 from tests.rig.engine_harness import EngineHarness
 
 
-def _registered_peer(peer_factory, kamailio, user):
-    peer = peer_factory()
-    peer.send(
-        "register",
-        user=user,
-        password=kamailio.users[user],
-        registrar=kamailio.registrar_uri("udp"),
-        transport="udp",
-    )
-    peer.wait_for("reg_state", code=200)
-    return peer
-
-
 @pytest.fixture
 def phone(kamailio):
     with EngineHarness() as harness:
@@ -43,9 +30,8 @@ def _answered_incoming(phone, peer, kamailio):
     return incoming.call_id
 
 
-def test_outgoing_call_to_a_peer_is_answered_and_timed(phone, kamailio, peer_factory):
-    peer = _registered_peer(peer_factory, kamailio, "1002")
-    peer.send("auto_answer", code=200, delay_ms=0)
+def test_outgoing_call_to_a_peer_is_answered_and_timed(phone, kamailio, registered_peer):
+    peer = registered_peer("1002", auto_answer=200)
     call = phone.engine.make_call(phone.account, "1002")
     confirmed = phone.wait_call_state(call, CallState.CONFIRMED)
     assert confirmed.direction is CallDirection.OUTBOUND
@@ -58,8 +44,8 @@ def test_outgoing_call_to_a_peer_is_answered_and_timed(phone, kamailio, peer_fac
     assert phone.engine.call_ids() == []
 
 
-def test_incoming_call_offers_the_invite_headers(phone, kamailio, peer_factory):
-    peer = _registered_peer(peer_factory, kamailio, "1002")
+def test_incoming_call_offers_the_invite_headers(phone, kamailio, registered_peer):
+    peer = registered_peer("1002")
     peer.send(
         "call",
         uri=kamailio.user_uri("1001"),
@@ -73,8 +59,8 @@ def test_incoming_call_offers_the_invite_headers(phone, kamailio, peer_factory):
     peer.wait_for("call_state", state="EARLY", code=180)
 
 
-def test_reject_sends_the_chosen_status(phone, kamailio, peer_factory):
-    peer = _registered_peer(peer_factory, kamailio, "1002")
+def test_reject_sends_the_chosen_status(phone, kamailio, registered_peer):
+    peer = registered_peer("1002")
     peer.send("call", uri=kamailio.user_uri("1001"))
     incoming = phone.wait_for(IncomingCall)
     phone.engine.reject(incoming.call_id, 480, "Agent Not Ready")
@@ -83,8 +69,8 @@ def test_reject_sends_the_chosen_status(phone, kamailio, peer_factory):
     phone.wait_call_state(incoming.call_id, CallState.DISCONNECTED)
 
 
-def test_hold_and_resume_are_seen_by_the_peer(phone, kamailio, peer_factory):
-    peer = _registered_peer(peer_factory, kamailio, "1002")
+def test_hold_and_resume_are_seen_by_the_peer(phone, kamailio, registered_peer):
+    peer = registered_peer("1002")
     call = _answered_incoming(phone, peer, kamailio)
     phone.engine.hold(call)
     assert peer.wait_for("rx_offer", direction="sendonly")
@@ -96,16 +82,16 @@ def test_hold_and_resume_are_seen_by_the_peer(phone, kamailio, peer_factory):
     peer.wait_for("media_state", status="active")
 
 
-def test_dtmf_reaches_the_peer(phone, kamailio, peer_factory):
-    peer = _registered_peer(peer_factory, kamailio, "1002")
+def test_dtmf_reaches_the_peer(phone, kamailio, registered_peer):
+    peer = registered_peer("1002")
     call = _answered_incoming(phone, peer, kamailio)
     phone.engine.send_dtmf(call, "12#")
     digits = [peer.wait_for("dtmf")["digit"] for _ in range(3)]
     assert digits == ["1", "2", "#"]
 
 
-def test_dtmf_from_the_peer_is_reported(phone, kamailio, peer_factory):
-    peer = _registered_peer(peer_factory, kamailio, "1002")
+def test_dtmf_from_the_peer_is_reported(phone, kamailio, registered_peer):
+    peer = registered_peer("1002")
     call = _answered_incoming(phone, peer, kamailio)
     peer.send("dtmf", digits="9*")
     first = phone.wait_for(DtmfReceived, lambda e: e.call_id == call)
@@ -113,15 +99,15 @@ def test_dtmf_from_the_peer_is_reported(phone, kamailio, peer_factory):
     assert first.digit + second.digit == "9*"
 
 
-def test_invalid_dtmf_is_refused_before_reaching_pjsua(phone, kamailio, peer_factory):
-    peer = _registered_peer(peer_factory, kamailio, "1002")
+def test_invalid_dtmf_is_refused_before_reaching_pjsua(phone, kamailio, registered_peer):
+    peer = registered_peer("1002")
     call = _answered_incoming(phone, peer, kamailio)
     with pytest.raises(ValueError, match="DTMF"):
         phone.engine.send_dtmf(call, "12x")
 
 
-def test_mute_stops_sending_the_microphone(phone, kamailio, peer_factory):
-    peer = _registered_peer(peer_factory, kamailio, "1002")
+def test_mute_stops_sending_the_microphone(phone, kamailio, registered_peer):
+    peer = registered_peer("1002")
     call = _answered_incoming(phone, peer, kamailio)
     sending = lambda: phone.engine.is_sending_microphone(call)  # noqa: E731
     assert phone.eventually(sending)
@@ -133,8 +119,8 @@ def test_mute_stops_sending_the_microphone(phone, kamailio, peer_factory):
     assert phone.eventually(sending)
 
 
-def test_hang_up_from_the_softphone_ends_the_peer_call(phone, kamailio, peer_factory):
-    peer = _registered_peer(peer_factory, kamailio, "1002")
+def test_hang_up_from_the_softphone_ends_the_peer_call(phone, kamailio, registered_peer):
+    peer = registered_peer("1002")
     call = _answered_incoming(phone, peer, kamailio)
     phone.engine.hangup(call)
     phone.wait_call_state(call, CallState.DISCONNECTED)
@@ -142,8 +128,8 @@ def test_hang_up_from_the_softphone_ends_the_peer_call(phone, kamailio, peer_fac
     phone.engine.hangup(call)  # a second hang-up of an ended call is harmless
 
 
-def test_hang_up_from_the_peer_ends_the_call(phone, kamailio, peer_factory):
-    peer = _registered_peer(peer_factory, kamailio, "1002")
+def test_hang_up_from_the_peer_ends_the_call(phone, kamailio, registered_peer):
+    peer = registered_peer("1002")
     call = _answered_incoming(phone, peer, kamailio)
     peer.send("hangup")
     ended = phone.wait_call_state(call, CallState.DISCONNECTED)
@@ -151,9 +137,8 @@ def test_hang_up_from_the_peer_ends_the_call(phone, kamailio, peer_factory):
     assert ended.talk_seconds >= 0
 
 
-def test_a_peer_answering_488_gives_a_clear_end_state(phone, kamailio, peer_factory):
-    peer = _registered_peer(peer_factory, kamailio, "1002")
-    peer.send("auto_answer", code=488, delay_ms=0)
+def test_a_peer_answering_488_gives_a_clear_end_state(phone, kamailio, registered_peer):
+    registered_peer("1002", auto_answer=488)
     call = phone.engine.make_call(phone.account, "1002")
     ended = phone.wait_call_state(call, CallState.DISCONNECTED)
     assert ended.code == 488
@@ -181,9 +166,8 @@ def test_operations_on_an_ended_call_say_so(phone):
         phone.engine.hold(12345)
 
 
-def test_call_events_carry_the_sip_call_id(phone, kamailio, peer_factory):
-    peer = _registered_peer(peer_factory, kamailio, "1002")
-    peer.send("auto_answer", code=200, delay_ms=0)
+def test_call_events_carry_the_sip_call_id(phone, kamailio, registered_peer):
+    registered_peer("1002", auto_answer=200)
     call = phone.engine.make_call(phone.account, "1002")
     confirmed = phone.wait_call_state(call, CallState.CONFIRMED)
     assert confirmed.sip_call_id

@@ -74,18 +74,10 @@ def test_registers_again_by_itself_after_kamailio_restarts(kamailio_fresh):
         assert back.code == 200
 
 
-def test_unregisters_on_shutdown(kamailio, peer_factory):
+def test_unregisters_on_shutdown(kamailio, registered_peer):
     with EngineHarness() as harness:
         harness.register(kamailio, "1003")
-    caller = peer_factory()
-    caller.send(
-        "register",
-        user="1002",
-        password=kamailio.users["1002"],
-        registrar=kamailio.registrar_uri("udp"),
-        transport="udp",
-    )
-    caller.wait_for("reg_state", code=200)
+    caller = registered_peer("1002")
     caller.send("call", uri=kamailio.user_uri("1003"))
     ended = caller.wait_for("call_state", state="DISCONNECTED")
     assert ended["code"] in (404, 480)

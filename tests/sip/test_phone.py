@@ -142,17 +142,8 @@ def test_auto_answer_answers_after_the_profile_delay(kamailio, tmp_path, sipp_fa
         assert sipp.wait(15) == 0, sipp.log_tail()
 
 
-def test_an_outbound_call_puts_the_agent_on_call_and_counts_hold(phone, kamailio, peer_factory):
-    peer = peer_factory()
-    peer.send(
-        "register",
-        user="1002",
-        password=kamailio.users["1002"],
-        registrar=kamailio.registrar_uri("udp"),
-        transport="udp",
-    )
-    peer.wait_for("reg_state", code=200)
-    peer.send("auto_answer", code=200, delay_ms=0)
+def test_an_outbound_call_puts_the_agent_on_call_and_counts_hold(phone, registered_peer):
+    peer = registered_peer("1002", auto_answer=200)
     call = phone.dial("1002")
     assert phone.session.state is AgentState.ON_CALL
     phone.harness.wait_call_state(call, CallState.CONFIRMED)

@@ -55,20 +55,12 @@ def _clean_exit(process, signum):
 @pytest.mark.parametrize(
     "signum", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP], ids=["SIGTERM", "Ctrl+C", "SIGHUP"]
 )
-def test_exits_0_with_a_call_up(tmp_path, kamailio, peer_factory, softphones, signum):
+def test_exits_0_with_a_call_up(tmp_path, kamailio, registered_peer, softphones, signum):
     profile = _profile(tmp_path, kamailio, auto_answer=0)
     save_password(tmp_path, kamailio.user_uri("1001"), kamailio.users["1001"])
     phone = softphones("--headless", "--profile", str(profile))
     phone.wait_line("registration registered 200")
-    peer = peer_factory()
-    peer.send(
-        "register",
-        user="1002",
-        password=kamailio.users["1002"],
-        registrar=kamailio.registrar_uri("udp"),
-        transport="udp",
-    )
-    peer.wait_for("reg_state", code=200)
+    peer = registered_peer("1002")
     peer.send("call", uri=kamailio.user_uri("1001"))
     peer.wait_for("call_state", state="CONFIRMED")
     phone.wait_line("confirmed")
@@ -86,17 +78,10 @@ def test_exits_0_after_registration_failures(tmp_path, kamailio, softphones):
     _clean_exit(phone, signal.SIGTERM)
 
 
-def test_dials_the_target_given_on_the_command_line(tmp_path, kamailio, peer_factory, softphones):
-    peer = peer_factory()
-    peer.send(
-        "register",
-        user="1002",
-        password=kamailio.users["1002"],
-        registrar=kamailio.registrar_uri("udp"),
-        transport="udp",
-    )
-    peer.wait_for("reg_state", code=200)
-    peer.send("auto_answer", code=200, delay_ms=0)
+def test_dials_the_target_given_on_the_command_line(
+    tmp_path, kamailio, registered_peer, softphones
+):
+    peer = registered_peer("1002", auto_answer=200)
     profile = _profile(tmp_path, kamailio, transport="tcp")
     save_password(tmp_path, kamailio.user_uri("1001"), kamailio.users["1001"])
     phone = softphones("--headless", "--profile", str(profile), "tel:1002")

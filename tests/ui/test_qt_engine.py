@@ -32,7 +32,7 @@ def test_registration_arrives_as_a_qt_signal(qtbot, kamailio):
     assert not adapter.engine.running
 
 
-def test_incoming_call_and_its_end_arrive_as_signals(qtbot, kamailio, peer_factory):
+def test_incoming_call_and_its_end_arrive_as_signals(qtbot, kamailio, registered_peer):
     adapter = QtSipEngine(SipEngine(EngineSettings(bind_address="127.0.0.1")))
     adapter.start()
     try:
@@ -42,15 +42,7 @@ def test_incoming_call_and_its_end_arrive_as_signals(qtbot, kamailio, peer_facto
             check_params_cb=lambda e: e.status is RegistrationStatus.REGISTERED,
         ):
             adapter.engine.add_account(_account(kamailio), kamailio.users["1001"])
-        peer = peer_factory()
-        peer.send(
-            "register",
-            user="1002",
-            password=kamailio.users["1002"],
-            registrar=kamailio.registrar_uri("udp"),
-            transport="udp",
-        )
-        peer.wait_for("reg_state", code=200)
+        peer = registered_peer("1002")
         with qtbot.waitSignal(adapter.incoming_call, timeout=10_000) as ringing:
             peer.send("call", uri=kamailio.user_uri("1001"), headers={"X-Queue": "sales"})
         incoming = ringing.args[0]
