@@ -9,6 +9,7 @@ from softphone.sip.engine import EngineError, SipEngine
 from softphone.sip.events import (
     CallDirection,
     CallMediaChanged,
+    CallReplaced,
     CallState,
     CallStateChanged,
     DtmfReceived,
@@ -16,6 +17,8 @@ from softphone.sip.events import (
     IncomingCall,
     RegistrationChanged,
     RegistrationStatus,
+    TransferProgress,
+    TransferRequested,
 )
 from softphone.sip.headers import SipHeaders, parse_sip_message
 from softphone.sip.settings import AccountSettings, EngineSettings, SettingsError
@@ -25,6 +28,7 @@ __all__ = [
     "AccountSettings",
     "CallDirection",
     "CallMediaChanged",
+    "CallReplaced",
     "CallState",
     "CallStateChanged",
     "DtmfReceived",
@@ -38,6 +42,8 @@ __all__ = [
     "SettingsError",
     "SipEngine",
     "SipHeaders",
+    "TransferProgress",
+    "TransferRequested",
     "normalize_target",
     "parse_sip_message",
 ]

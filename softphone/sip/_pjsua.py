@@ -35,6 +35,12 @@ class EngineHooks(Protocol):
 
     def on_transport_state(self, transport_type: str, state: int, error: int) -> None: ...
 
+    def on_transfer_status(self, call_id: int, code: int, reason: str, final: bool) -> None: ...
+
+    def on_transfer_request(self, call_id: int, prm: Any) -> None: ...
+
+    def on_call_replaced(self, call_id: int, prm: Any) -> None: ...
+
 
 def _guarded(what: str, fn: Callable[[], None]) -> None:
     try:
@@ -105,6 +111,26 @@ class PjCall(pj.Call):  # type: ignore[misc]
         hooks = self._hooks()
         if hooks is not None:
             _guarded("onDtmfDigit", lambda: hooks.on_dtmf(self.call_id, str(prm.digit)))
+
+    def onCallTransferStatus(self, prm: Any) -> None:
+        hooks = self._hooks()
+        if hooks is not None:
+            _guarded(
+                "onCallTransferStatus",
+                lambda: hooks.on_transfer_status(
+                    self.call_id, int(prm.statusCode), str(prm.reason), bool(prm.finalNotify)
+                ),
+            )
+
+    def onCallTransferRequest(self, prm: Any) -> None:
+        hooks = self._hooks()
+        if hooks is not None:
+            _guarded("onCallTransferRequest", lambda: hooks.on_transfer_request(self.call_id, prm))
+
+    def onCallReplaced(self, prm: Any) -> None:
+        hooks = self._hooks()
+        if hooks is not None:
+            _guarded("onCallReplaced", lambda: hooks.on_call_replaced(self.call_id, prm))
 
 
 class PjLogWriter(pj.LogWriter):  # type: ignore[misc]

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pjsua2 as pj
 
@@ -35,6 +36,7 @@ from softphone.sip.backoff import Backoff
 from softphone.sip.events import (
     CallDirection,
     CallMediaChanged,
+    CallReplaced,
     CallState,
     CallStateChanged,
     DtmfReceived,
@@ -42,6 +44,8 @@ from softphone.sip.events import (
     IncomingCall,
     RegistrationChanged,
     RegistrationStatus,
+    TransferProgress,
+    TransferRequested,
 )
 from softphone.sip.headers import parse_sip_message
 from softphone.sip.settings import AccountSettings, EngineSettings
@@ -71,6 +75,8 @@ _CALL_STATES = {
     pj.PJSIP_INV_STATE_CONFIRMED: CallState.CONFIRMED,
     pj.PJSIP_INV_STATE_DISCONNECTED: CallState.DISCONNECTED,
 }
+# Characters a URI header value may carry unescaped: hnv-unreserved and unreserved.
+_HEADER_VALUE_SAFE = "[]/:+$-_.!~*'()"
 _SYSTEM_CA_BUNDLES = (
     "/etc/ssl/certs/ca-certificates.crt",
     "/etc/pki/tls/certs/ca-bundle.crt",
@@ -107,6 +113,7 @@ class _CallEntry:
     answered: bool = False
     negotiating_until: float = 0.0
     wanted_hold: bool | None = None
+    transfer_target: str = ""
 
 
 @dataclass(frozen=True)
@@ -139,6 +146,7 @@ class SipEngine:
         self._accounts: dict[int, _AccountEntry] = {}
         self._calls: dict[int, _CallEntry] = {}
         self._ended: list[int] = []
+        self._transferred: list[int] = []
         self._events: deque[EngineEvent] = deque()
         self._listeners: list[Listener] = []
         self._ids = itertools.count(1)
@@ -230,6 +238,7 @@ class SipEngine:
         if ep is None:
             return 0
         ep.libHandleEvents(max(0, timeout_ms))
+        self._hang_up_transferred()
         self._run_deferred_holds()
         self._run_due_retries()
         self._drop_ended_calls()
@@ -454,6 +463,43 @@ class SipEngine:
         self._route_audio(entry)
         self._queue_media(call_id, entry)
 
+    def transfer(self, call_id: int, target: str, headers: Sequence[tuple[str, str]] = ()) -> str:
+        """Blind transfer: ask the other side (REFER) to call `target` instead.
+
+        `headers` ride in the Refer-To URI, so the transferee's INVITE to the
+        target carries them: that is how the caller context reaches the next
+        agent or IVR. Progress arrives as `TransferProgress`; after a final
+        2xx the engine hangs up this leg. Returns the Refer-To URI sent.
+        """
+        entry = self._call(call_id)
+        uri = normalize_target(target, self._accounts[entry.account_id].settings.domain)
+        refer_to = refer_to_uri(uri, headers)
+        entry.transfer_target = uri
+        self._do(call_id, "transfer", lambda: entry.call.xfer(refer_to, pj.CallOpParam(True)))
+        log.info("Call %d: blind transfer to %s (%d header(s))", call_id, uri, len(headers))
+        return refer_to
+
+    def transfer_to_call(self, call_id: int, consult_call_id: int) -> None:
+        """Attended transfer: join the party on `call_id` with the one on `consult_call_id`.
+
+        Sends REFER with Replaces to the party on `call_id`, who calls the
+        consulted party in place of us. Progress arrives as `TransferProgress`.
+        """
+        entry = self._call(call_id)
+        consult = self._call(consult_call_id)
+        entry.transfer_target = consult.remote_uri
+        self._do(
+            call_id,
+            "transfer",
+            lambda: entry.call.xferReplaces(consult.call, pj.CallOpParam(True)),
+        )
+        log.info(
+            "Call %d: attended transfer to call %d (%s)",
+            call_id,
+            consult_call_id,
+            consult.remote_uri,
+        )
+
     def is_sending_microphone(self, call_id: int) -> bool:
         """True when the microphone reaches the other side (media up and not muted)."""
         ep = self._require()
@@ -622,6 +668,63 @@ class SipEngine:
         if call_id in self._calls:
             self._queue(DtmfReceived(call_id, digit))
 
+    def on_transfer_status(self, call_id: int, code: int, reason: str, final: bool) -> None:
+        """Report a transfer's progress; after a final 2xx, leave the call (from `poll()`)."""
+        entry = self._calls.get(call_id)
+        if entry is None:
+            return
+        log.info(
+            "Call %d: transfer to %s: %d %s%s",
+            call_id,
+            entry.transfer_target,
+            code,
+            reason,
+            " (final)" if final else "",
+        )
+        if final and 200 <= code < 300:
+            self._transferred.append(call_id)
+        self._queue(TransferProgress(call_id, entry.transfer_target, code, reason, final))
+
+    def on_transfer_request(self, call_id: int, prm: Any) -> None:
+        """The other side sent REFER: accept it and place the new call ourselves."""
+        entry = self._calls.get(call_id)
+        account = self._accounts.get(entry.account_id) if entry else None
+        if entry is None or account is None or self._closing:
+            prm.statusCode = 603
+            return
+        target = str(prm.dstUri)
+        new_id = next(self._ids)
+        new_call = PjCall(account.account, new_id, self, pj.PJSUA_INVALID_ID)
+        self._calls[new_id] = _CallEntry(new_call, entry.account_id, CallDirection.OUTBOUND, target)
+        prm.newCall = new_call
+        prm.statusCode = 202
+        log.info(
+            "Call %d: transferred by the other side to %s (new call %d)", call_id, target, new_id
+        )
+        self._queue(TransferRequested(call_id, target, new_id))
+
+    def on_call_replaced(self, call_id: int, prm: Any) -> None:
+        """An INVITE with Replaces took over `call_id`: keep the new call in its place."""
+        entry = self._calls.get(call_id)
+        account = self._accounts.get(entry.account_id) if entry else None
+        if entry is None or account is None:
+            return
+        new_id = next(self._ids)
+        new_call = PjCall(account.account, new_id, self, int(prm.newCallId))
+        prm.newCall = new_call
+        info = new_call.getInfo()
+        self._calls[new_id] = _CallEntry(
+            new_call,
+            entry.account_id,
+            CallDirection.INBOUND,
+            info.remoteUri,
+            info.callIdString,
+            state=CallState.CONFIRMED,
+            answered=True,
+        )
+        log.info("Call %d replaced by call %d from %s", call_id, new_id, info.remoteUri)
+        self._queue(CallReplaced(call_id, new_id, info.remoteUri))
+
     def on_transport_state(self, transport_type: str, state: int, error: int) -> None:
         """A TCP or TLS connection dropped: re-register the accounts that used it."""
         if state != pj.PJSIP_TP_STATE_DISCONNECTED or self._closing:
@@ -715,6 +818,10 @@ class SipEngine:
             entry.account.setRegistration(True)
         except pj.Error as exc:
             self.on_reg_state(account_id, 503, f"Not sent: {_pj_text(exc)}", 0)
+
+    def _hang_up_transferred(self) -> None:
+        while self._transferred:
+            self.hangup(self._transferred.pop(0))
 
     def _run_deferred_holds(self) -> None:
         now = self._clock()
@@ -825,6 +932,17 @@ def _header(name: str, value: str) -> Any:
     header.hName = name
     header.hValue = value
     return header
+
+
+def refer_to_uri(uri: str, headers: Sequence[tuple[str, str]]) -> str:
+    """`uri` with `headers` embedded (RFC 3261 section 19.1.1), in angle brackets for Refer-To."""
+    if not headers:
+        return f"<{uri}>"
+    embedded = "&".join(
+        f"{quote(name, safe='-')}={quote(value, safe=_HEADER_VALUE_SAFE)}"
+        for name, value in headers
+    )
+    return f"<{uri}?{embedded}>"
 
 
 def _loose_route(uri: str) -> str:

@@ -112,6 +112,61 @@ class DtmfReceived:
     digit: str
 
 
+@dataclass(frozen=True)
+class TransferProgress:
+    """How a transfer of `call_id` is going, from the NOTIFY sipfrag (RFC 3515).
+
+    `code` is the status the target answered the transferred call with:
+    100 trying, 180 ringing, 200 accepted, 4xx-6xx failed. `final` is set on
+    the last report; after a final 2xx the engine hangs up its own leg.
+    """
+
+    call_id: int
+    target: str
+    code: int
+    reason: str
+    final: bool
+
+    @property
+    def succeeded(self) -> bool:
+        """The target accepted the call."""
+        return self.final and 200 <= self.code < 300
+
+    @property
+    def failed(self) -> bool:
+        """The transfer is over and the caller is still ours."""
+        return self.final and not 200 <= self.code < 300
+
+
+@dataclass(frozen=True)
+class TransferRequested:
+    """The other side (a PBX, a colleague) asked us to call `target` instead (a REFER).
+
+    The engine accepts it and places `new_call_id` to the target; the old
+    call ends when the transferor hangs it up.
+    """
+
+    call_id: int
+    target: str
+    new_call_id: int
+
+
+@dataclass(frozen=True)
+class CallReplaced:
+    """An attended transfer handed us a new call (INVITE with Replaces) in place of `call_id`."""
+
+    call_id: int
+    new_call_id: int
+    remote_uri: str
+
+
 EngineEvent = (
-    RegistrationChanged | IncomingCall | CallStateChanged | CallMediaChanged | DtmfReceived
+    RegistrationChanged
+    | IncomingCall
+    | CallStateChanged
+    | CallMediaChanged
+    | DtmfReceived
+    | TransferProgress
+    | TransferRequested
+    | CallReplaced
 )

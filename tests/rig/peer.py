@@ -110,6 +110,7 @@ class Peer:
         self.next_call_label = 1
         self.auto_answer_code: int | None = None
         self.auto_answer_delay_ms = 0
+        self.refer_code = 202  # how this peer answers a REFER: 202 accepts it
         self.timers: list[tuple[float, Callable[[], None]]] = []
         self.to_drop: set[int] = set()
 
@@ -356,6 +357,10 @@ class Peer:
         self.auto_answer_delay_ms = int(command.get("delay_ms", 0))
         return {"code": self.auto_answer_code, "delay_ms": self.auto_answer_delay_ms}
 
+    def cmd_refer_answer(self, command: dict[str, Any]) -> dict[str, Any]:
+        self.refer_code = int(command["code"])
+        return {"code": self.refer_code}
+
     def cmd_hangup(self, command: dict[str, Any]) -> dict[str, Any]:
         call = self.find_call(command.get("call"))
         param = pj.CallOpParam()
@@ -387,6 +392,12 @@ class Peer:
     def cmd_transfer(self, command: dict[str, Any]) -> dict[str, Any]:
         call = self.find_call(command.get("call"))
         call.xfer(str(command["uri"]), pj.CallOpParam(True))
+        return {"call": call.label}
+
+    def cmd_transfer_replaces(self, command: dict[str, Any]) -> dict[str, Any]:
+        call = self.find_call(command["call"])
+        target = self.find_call(command["target_call"])
+        call.xferReplaces(target, pj.CallOpParam(True))
         return {"call": call.label}
 
     def answer(self, call: PeerCall, code: int) -> None:
@@ -510,6 +521,9 @@ class PeerCall(pj.Call):
     def onCallTransferRequest(self, prm: pj.OnCallTransferRequestParam) -> None:
         def accept() -> None:
             self.peer.emit("transfer_request", call=self.label, target=str(prm.dstUri))
+            if self.peer.refer_code != 202:
+                prm.statusCode = self.peer.refer_code
+                return
             new_call = PeerCall(self.peer, self.account)
             new_call.started = True
             self.peer.add_call(new_call)

@@ -23,6 +23,9 @@ newest one):
 - ``hold`` / ``unhold`` call?
 - ``dtmf`` digits, call? (RFC 2833)
 - ``transfer`` uri, call? (blind transfer: REFER)
+- ``refer_answer`` code (202 accepts REFERs, the default; 403, 603... refuse them)
+- ``transfer_replaces`` call, target_call (attended transfer: REFER with
+  Replaces, asking the party on ``call`` to take over ``target_call``)
 - ``quit``
 
 Events the peer sends on its own:
