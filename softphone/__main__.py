@@ -83,12 +83,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from softphone.headless import run_headless  # noqa: PLC0415
 
         return run_headless(args.profile, args.target, verbose=args.verbose)
-    print(
-        "The softphone window is not built yet. Use --headless --profile DIR to run the\n"
-        "phone without a window, or --self-test to check this installation.",
-        file=sys.stderr,
-    )
-    return 2
+    from softphone.ui.app import run_window  # noqa: PLC0415
+
+    return run_window(args.profile, args.target, verbose=args.verbose)
 
 
 if __name__ == "__main__":

@@ -83,12 +83,21 @@ class Phone:
 
     # -- the agent's actions ---------------------------------------------
 
-    def start(self, account: AccountSettings, password: str) -> int:
-        """Start the engine, register the account and log the agent in."""
+    def start(self, account: AccountSettings | None, password: str) -> int | None:
+        """Start the engine, register the account (if there is one) and log the agent in."""
         if not self.engine.running:
             self.engine.start()
-        self.account_id = self.engine.add_account(account, password)
+        if account is not None:
+            self.account_id = self.engine.add_account(account, password)
         self.session.log_in()
+        return self.account_id
+
+    def set_account(self, account: AccountSettings, password: str) -> int:
+        """Register `account` in place of the current one (the agent changed Settings)."""
+        if self.account_id is not None:
+            self.engine.remove_account(self.account_id)
+            self.account_id = None
+        self.account_id = self.engine.add_account(account, password)
         return self.account_id
 
     def dial(self, target: str) -> int:
@@ -130,6 +139,14 @@ class Phone:
         """Take the caller off hold."""
         self.engine.resume(call_id)
         self._end_hold(self._calls.get(call_id))
+
+    def mute(self, call_id: int, muted: bool) -> None:
+        """Stop (or restart) sending the agent's microphone to the other side."""
+        self.engine.set_mute(call_id, muted)
+
+    def send_dtmf(self, call_id: int, digits: str) -> None:
+        """Send DTMF digits to the other side (an IVR menu, say)."""
+        self.engine.send_dtmf(call_id, digits)
 
     def tick(self) -> None:
         """About once a second: time box, auto-answer, and catching up with the store."""

@@ -424,3 +424,51 @@ def _login_name() -> str:
         return getpass.getuser()
     except (KeyError, OSError):  # no login name in the environment or the user database
         return "agent"
+
+
+def save_profile(profile: Profile, folder: str | Path) -> Path:
+    """Write `profile` to `folder/profile.json` (checked as `load_profile` checks it).
+
+    Dispositions and Not Ready reasons equal to the defaults in `resources/`
+    are left out, so a later change of the defaults reaches this agent. The
+    file is replaced atomically; raises `ProfileError` naming the key of an
+    invalid value, and then writes nothing.
+    """
+    folder = Path(folder).expanduser()
+    file = folder / PROFILE_FILE
+    data: dict[str, Any] = {}
+    for setting in _SETTINGS:
+        value = _plain(getattr(profile, setting.field))
+        if setting.field in ("dispositions", "not_ready_reasons") and (
+            value is None or getattr(profile, setting.field) == default_choices(setting.field)
+        ):
+            continue
+        _put(data, setting.key, value)
+    if profile.account is not None:
+        for setting in _ACCOUNT_SETTINGS:
+            _put(data, setting.key, _plain(getattr(profile.account, setting.field)))
+    _profile_from(data, file, folder)  # the same checks as loading; raises ProfileError
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = file.with_name(file.name + ".new")
+    partial.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    partial.replace(file)
+    return file
+
+
+def _plain(value: object) -> object:
+    """A profile value as JSON: tuples become lists, choices and targets objects."""
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, Choice):
+        return {"code": value.code, "label": value.label}
+    if isinstance(value, TransferTarget):
+        return {"name": value.name, "uri": value.uri}
+    return value
+
+
+def _put(data: dict[str, Any], dotted: str, value: object) -> None:
+    *sections, key = dotted.split(".")
+    node = data
+    for section in sections:
+        node = node.setdefault(section, {})
+    node[key] = value

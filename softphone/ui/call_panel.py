@@ -1,0 +1,215 @@
+"""The call the agent is ringing with or talking on: who, which queue, what the IVR learnt."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from softphone.sip.headers import plain_text
+from softphone.ui.dial_pad import Keypad
+from softphone.ui.widgets import format_duration, named, party_name, plain_label
+
+
+@dataclass
+class CallInfo:
+    """What the window knows of one call, by the engine's call id."""
+
+    call_id: int
+    sip_call_id: str
+    remote: str
+    queue: str | None = None
+    context: tuple[tuple[str, str], ...] = ()
+    connected_at: float | None = None  # monotonic seconds, once answered
+    state_text: str = ""
+    held: bool = False
+    remote_hold: bool = False
+    muted: bool = False
+
+
+class ContextView(QGroupBox):
+    """The caller context from the IVR, one row per header, shown as plain text only."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Caller context"), parent)
+        self._form = QFormLayout(self)
+        self._form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.values: dict[str, QLabel] = {}
+        self.show_context(())
+
+    def show_context(self, items: tuple[tuple[str, str], ...]) -> None:
+        """Replace the rows; a header value holding HTML shows as the literal text."""
+        while self._form.rowCount():
+            self._form.removeRow(0)
+        self.values = {}
+        if not items:
+            self._form.addRow(plain_label(self.tr("None sent with this call.")))
+            return
+        for name, value in items:
+            label = plain_label(plain_text(value), name=plain_text(name, 80))
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.setObjectName(f"context:{name}")
+            self._form.addRow(plain_label(plain_text(name, 80) + ":", wrap=False), label)
+            self.values[name] = label
+
+
+class _Heading(QWidget):
+    """Remote party and queue in large type."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.caption = plain_label(wrap=False)
+        self.caption.setStyleSheet("font-weight: bold;")
+        self.party = plain_label(name=self.tr("Caller"))
+        self.party.setStyleSheet("font-size: 16pt; font-weight: bold;")
+        self.queue = plain_label(name=self.tr("Queue"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.party)
+        layout.addWidget(self.queue)
+
+    def show_call(self, info: CallInfo) -> None:
+        self.party.setText(party_name(info.remote))
+        self.party.setToolTip(plain_text(info.remote, 300))
+        if info.queue:
+            self.queue.setText(self.tr("Queue: %s") % plain_text(info.queue, 120))
+        else:
+            self.queue.setText(self.tr("Direct call (no queue)"))
+
+
+class RingingPanel(QWidget):
+    """An incoming call: caller id, queue and IVR context, Answer and Reject."""
+
+    answer_clicked = Signal()
+    reject_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.heading = _Heading()
+        self.heading.caption.setText(self.tr("Incoming call"))
+        self.context = ContextView()
+        self.auto_answer = plain_label(name=self.tr("Auto-answer"))
+        self.answer_button = QPushButton(self.tr("&Answer"))
+        named(self.answer_button, self.tr("Answer"), self.tr("Answer the call"))
+        self.answer_button.setStyleSheet("background: #1b7f3b; color: white; padding: 6px;")
+        self.answer_button.clicked.connect(self.answer_clicked)
+        self.reject_button = QPushButton(self.tr("&Reject"))
+        named(self.reject_button, self.tr("Reject"), self.tr("Refuse the call"))
+        self.reject_button.clicked.connect(self.reject_clicked)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.answer_button, 1)
+        buttons.addWidget(self.reject_button, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.auto_answer)
+        layout.addLayout(buttons)
+        layout.addWidget(self.context)
+        layout.addStretch(1)
+
+    def show_call(self, info: CallInfo, auto_answer_in: float | None) -> None:
+        """Show the ringing call; `auto_answer_in` seconds when the profile answers by itself."""
+        self.heading.show_call(info)
+        self.context.show_context(info.context)
+        self.show_auto_answer(auto_answer_in)
+
+    def show_auto_answer(self, seconds: float | None) -> None:
+        """The auto-answer countdown, hidden when the agent answers by hand."""
+        self.auto_answer.setVisible(seconds is not None)
+        if seconds is not None:
+            self.auto_answer.setText(self.tr("Answering automatically in %d s") % round(seconds))
+
+
+class CallPanel(QWidget):
+    """The call in progress: party, queue, context, timer, hold, mute, keypad, hang up."""
+
+    hold_toggled = Signal(bool)
+    mute_toggled = Signal(bool)
+    dtmf_pressed = Signal(str)
+    hangup_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.heading = _Heading()
+        self.status = plain_label(name=self.tr("Call status"), wrap=False)
+        self.timer = plain_label(name=self.tr("Call duration"), wrap=False)
+        self.timer.setStyleSheet("font-size: 14pt;")
+        self.hold_button = QPushButton(self.tr("&Hold"))
+        self.hold_button.setCheckable(True)
+        named(self.hold_button, self.tr("Hold"), self.tr("Put the caller on hold, or resume"))
+        self.hold_button.toggled.connect(self.hold_toggled)
+        self.mute_button = QPushButton(self.tr("&Mute"))
+        self.mute_button.setCheckable(True)
+        named(self.mute_button, self.tr("Mute"), self.tr("Stop sending your microphone"))
+        self.mute_button.toggled.connect(self.mute_toggled)
+        self.keypad_button = QPushButton(self.tr("&Keypad"))
+        self.keypad_button.setCheckable(True)
+        named(self.keypad_button, self.tr("Show keypad"), self.tr("Send tones to an IVR menu"))
+        self.hangup_button = QPushButton(self.tr("Hang &up"))
+        named(self.hangup_button, self.tr("Hang up"), self.tr("End the call"))
+        self.hangup_button.setStyleSheet("background: #b00020; color: white; padding: 6px;")
+        self.hangup_button.clicked.connect(self.hangup_clicked)
+        self.keypad = Keypad(self.tr("Tone key"))
+        self.keypad.setVisible(False)
+        self.keypad.digit_pressed.connect(self.dtmf_pressed)
+        self.keypad_button.toggled.connect(self.keypad.setVisible)
+        self.context = ContextView()
+
+        top = QHBoxLayout()
+        top.addWidget(self.heading, 1)
+        clock = QVBoxLayout()
+        clock.addWidget(self.timer, 0, Qt.AlignmentFlag.AlignRight)
+        clock.addWidget(self.status, 0, Qt.AlignmentFlag.AlignRight)
+        top.addLayout(clock)
+        buttons = QHBoxLayout()
+        for button in (self.hold_button, self.mute_button, self.keypad_button,
+                       self.hangup_button):
+            buttons.addWidget(button, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(buttons)
+        layout.addWidget(self.keypad)
+        layout.addWidget(self.context)
+        layout.addStretch(1)
+
+    def show_call(self, info: CallInfo, now: float) -> None:
+        """Show `info`; `now` is monotonic seconds, for the call timer."""
+        self.heading.caption.setText(self.tr("Talking with"))
+        self.heading.show_call(info)
+        if self.context.property("call_id") != info.call_id:
+            self.context.setProperty("call_id", info.call_id)
+            self.context.show_context(info.context)
+        self.update_call(info, now)
+
+    def update_call(self, info: CallInfo, now: float) -> None:
+        """Refresh the timer, the status and the buttons' states."""
+        connected = info.connected_at is not None
+        self.timer.setText(format_duration(now - info.connected_at) if connected else "")
+        if info.held:
+            status = self.tr("On hold")
+        elif info.remote_hold:
+            status = self.tr("Held by the other side")
+        elif connected:
+            status = self.tr("Connected")
+        else:
+            status = info.state_text or self.tr("Calling…")
+        if info.muted:
+            status += self.tr(", muted")
+        self.status.setText(status)
+        for button, value in ((self.hold_button, info.held), (self.mute_button, info.muted)):
+            button.blockSignals(True)
+            button.setChecked(value)
+            button.blockSignals(False)
+        self.hold_button.setText(self.tr("Res&ume") if info.held else self.tr("&Hold"))
+        self.hold_button.setEnabled(connected)
+        self.mute_button.setEnabled(connected)
+        self.keypad_button.setEnabled(connected)

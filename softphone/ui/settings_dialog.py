@@ -1,0 +1,229 @@
+"""Settings: the SIP account (password into the keychain), wrap-up mode, auto-answer, context.
+
+Values are checked when the agent presses Save, with the same rules as the
+profile file and the SIP engine; an invalid value keeps the dialog open and
+says which field is wrong and why. The password goes to the keychain only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from softphone.credentials import Credentials, KeychainUnavailable
+from softphone.headless import account_settings
+from softphone.profile import (
+    SRTP_MODES,
+    TRANSPORTS,
+    WRAP_UP_MODES,
+    AccountProfile,
+    Profile,
+    ProfileError,
+    save_profile,
+)
+from softphone.sip import AccountSettings, SettingsError
+from softphone.ui.widgets import named, plain_label
+
+log = logging.getLogger(__name__)
+
+_FIELD_NAMES = {
+    "sip_uri": "SIP address",
+    "registrar": "Registrar",
+    "transport": "Transport",
+    "srtp": "SRTP",
+    "register_expires": "Registration interval",
+}
+
+
+class SettingsDialog(QDialog):
+    """Edit the profile's account and call settings; on Save the profile file is rewritten."""
+
+    def __init__(self, profile: Profile, folder: Path, credentials: Credentials,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Softphone settings"))
+        self.profile = profile
+        self.folder = folder
+        self.credentials = credentials
+        self.saved_profile: Profile | None = None
+        self.saved_account: AccountSettings | None = None
+        self.password: str | None = None  # what to register with, once saved
+        self.notice = ""  # something the agent should know after saving (keychain trouble)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._account_group(profile.account))
+        layout.addWidget(self._calls_group(profile))
+        self.error = plain_label(name=self.tr("Settings problem"))
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.setVisible(False)
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        named(self.save_button, self.tr("Save settings"))
+        named(buttons.button(QDialogButtonBox.StandardButton.Cancel),
+              self.tr("Cancel settings"))
+        layout.addWidget(buttons)
+
+    def _account_group(self, account: AccountProfile | None) -> QGroupBox:
+        group = QGroupBox(self.tr("SIP account"))
+        form = QFormLayout(group)
+        self.sip_uri = _line(self.tr("SIP address"), account.sip_uri if account else "",
+                             "sip:1001@pbx.example")
+        self.registrar = _line(self.tr("Registrar"), account.registrar if account else "",
+                               self.tr("sip:pbx.example:5060 (empty: the address's domain)"))
+        self.user = _line(self.tr("Authentication user"), account.user if account else "",
+                          self.tr("empty: the address's user part"))
+        self.password_edit = _line(self.tr("Password"), "",
+                                   self.tr("empty: keep the password in the keychain"))
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.transport = _combo(self.tr("Transport"), TRANSPORTS,
+                                account.transport if account else "udp")
+        self.srtp = _combo(self.tr("SRTP"), SRTP_MODES, account.srtp if account else "off")
+        self.tls_verify = QCheckBox(self.tr("Verify the server's TLS certificate"))
+        named(self.tls_verify, self.tr("Verify TLS certificate"))
+        self.tls_verify.setChecked(account.tls_verify if account else True)
+        self.tls_warning = plain_label(
+            self.tr("Not verifying lets anyone on the network pose as the PBX."))
+        self.tls_warning.setStyleSheet("color: #b00020;")
+        self.tls_verify.toggled.connect(lambda on: self.tls_warning.setVisible(not on))
+        self.tls_warning.setVisible(not self.tls_verify.isChecked())
+        form.addRow(self.tr("SIP &address:"), self.sip_uri)
+        form.addRow(self.tr("&Registrar:"), self.registrar)
+        form.addRow(self.tr("&User:"), self.user)
+        form.addRow(self.tr("&Password:"), self.password_edit)
+        form.addRow(self.tr("&Transport:"), self.transport)
+        form.addRow(self.tr("S&RTP:"), self.srtp)
+        form.addRow("", self.tls_verify)
+        form.addRow("", self.tls_warning)
+        return group
+
+    def _calls_group(self, profile: Profile) -> QGroupBox:
+        group = QGroupBox(self.tr("Calls and wrap-up"))
+        form = QFormLayout(group)
+        self.wrap_up_mode = _combo(self.tr("Wrap-up mode"), WRAP_UP_MODES, profile.wrap_up_mode)
+        self.time_box = QSpinBox()
+        self.time_box.setRange(5, 3600)
+        self.time_box.setSuffix(" s")
+        self.time_box.setValue(profile.wrap_up_seconds)
+        named(self.time_box, self.tr("Wrap-up time box"), self.tr("Used in time_boxed mode"))
+        self.auto_answer = QCheckBox(self.tr("Answer calls automatically after"))
+        named(self.auto_answer, self.tr("Auto-answer"))
+        self.auto_answer.setChecked(profile.auto_answer_seconds is not None)
+        self.auto_answer_delay = QDoubleSpinBox()
+        self.auto_answer_delay.setRange(0, 60)
+        self.auto_answer_delay.setDecimals(0)
+        self.auto_answer_delay.setSuffix(" s")
+        self.auto_answer_delay.setValue(profile.auto_answer_seconds or 2)
+        named(self.auto_answer_delay, self.tr("Auto-answer delay"))
+        self.auto_answer_delay.setEnabled(self.auto_answer.isChecked())
+        self.auto_answer.toggled.connect(self.auto_answer_delay.setEnabled)
+        auto = QHBoxLayout()
+        auto.addWidget(self.auto_answer)
+        auto.addWidget(self.auto_answer_delay)
+        auto.addStretch(1)
+        self.context_headers = _line(
+            self.tr("Caller context headers"), ", ".join(profile.caller_context_headers),
+            self.tr("Comma-separated; a name ending in * matches a prefix"))
+        form.addRow(self.tr("&Wrap-up mode:"), self.wrap_up_mode)
+        form.addRow(self.tr("Time &box:"), self.time_box)
+        form.addRow(self.tr("Auto-answer:"), auto)
+        form.addRow(self.tr("&Context headers:"), self.context_headers)
+        return group
+
+    def save(self) -> None:
+        """Check every value, save the profile and the password; stay open on a problem."""
+        try:
+            profile = self._edited_profile()
+            account = account_settings(profile) if profile.account is not None else None
+            password = self._password(account)
+            save_profile(profile, self.folder)
+        except SettingsError as exc:
+            field = self.tr(_FIELD_NAMES.get(exc.field, exc.field.replace("_", " ")))
+            self._refuse(f"{field}: {exc.reason}")
+            return
+        except ProfileError as exc:
+            self._refuse(self.tr("%s: %s") % (exc.key, exc.reason))
+            return
+        self.saved_profile = dataclasses.replace(profile, folder=self.folder)
+        self.saved_account = account
+        self.password = password
+        log.info("Settings saved to %s", self.folder)
+        self.accept()
+
+    def _edited_profile(self) -> Profile:
+        uri = self.sip_uri.text().strip()
+        account = None
+        if uri or self.registrar.text().strip() or self.user.text().strip():
+            if not uri:
+                raise SettingsError("sip_uri", self.tr("type the SIP address, like sip:1001@pbx"))
+            AccountSettings(uri, self.registrar.text().strip(),
+                            transport=self.transport.currentText(),
+                            srtp=self.srtp.currentText())  # the engine's own checks
+            old = self.profile.account or AccountProfile(uri)
+            account = dataclasses.replace(
+                old, sip_uri=uri, registrar=self.registrar.text().strip(),
+                user=self.user.text().strip(), transport=self.transport.currentText(),
+                srtp=self.srtp.currentText(), tls_verify=self.tls_verify.isChecked())
+        headers = tuple(h.strip() for h in self.context_headers.text().split(",") if h.strip())
+        auto = self.auto_answer_delay.value() if self.auto_answer.isChecked() else None
+        return dataclasses.replace(
+            self.profile, account=account, wrap_up_mode=self.wrap_up_mode.currentText(),
+            wrap_up_seconds=self.time_box.value(), auto_answer_seconds=auto,
+            caller_context_headers=headers)
+
+    def _password(self, account: AccountSettings | None) -> str | None:
+        if account is None:
+            return None
+        typed = self.password_edit.text()
+        try:
+            if typed:
+                self.credentials.set(account.sip_uri, typed)
+                return typed
+            stored = self.credentials.get(account.sip_uri)
+        except KeychainUnavailable as exc:
+            if typed:
+                self.notice = self.tr("Password used for this session only: %s") % exc
+                return typed
+            raise SettingsError("password", str(exc)) from exc
+        if stored is None:
+            raise SettingsError("password", self.tr("the keychain has none for this address: "
+                                                    "type it"))
+        return stored
+
+    def _refuse(self, text: str) -> None:
+        self.error.setText(self.tr("Not saved. %s") % text)
+        self.error.setVisible(True)
+
+
+def _line(name: str, text: str, placeholder: str) -> QLineEdit:
+    edit = QLineEdit(text)
+    edit.setPlaceholderText(placeholder)
+    edit.setMinimumWidth(420)
+    named(edit, name)
+    return edit
+
+
+def _combo(name: str, choices: tuple[str, ...], current: str) -> QComboBox:
+    combo = QComboBox()
+    combo.addItems(list(choices))
+    combo.setCurrentText(current)
+    named(combo, name)
+    return combo

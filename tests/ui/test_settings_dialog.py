@@ -1,0 +1,49 @@
+"""Settings: invalid values are refused with the reason; a valid account registers."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import Qt
+
+from softphone.credentials import SERVICE
+from tests.ui.conftest import OFFSCREEN_NOISE, save_screenshot
+
+pytestmark = OFFSCREEN_NOISE
+
+
+def test_an_invalid_registrar_is_refused_with_the_reason(qtbot, make_window):
+    rig = make_window()
+    dialog = rig.window.open_settings()
+    qtbot.waitExposed(dialog)
+    dialog.sip_uri.setText("sip:1001@127.0.0.1")
+    dialog.registrar.setText("pbx.example")
+    dialog.password_edit.setText("secret")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()
+    assert dialog.error.text().startswith("Not saved. Registrar:")
+    assert "not a SIP URI" in dialog.error.text()
+    assert rig.keyring.secrets == {}
+    save_screenshot(dialog, "settings_refused")
+    dialog.reject()
+
+
+def test_registering_from_the_settings_dialog(qtbot, kamailio, make_window, tmp_path):
+    rig = make_window()
+    window = rig.window
+    assert "no SIP account" in window.status_line.registration.text()
+    save_screenshot(window, "main_window_no_account")
+    dialog = window.open_settings()
+    qtbot.waitExposed(dialog)
+    dialog.sip_uri.setText(kamailio.user_uri("1001"))
+    dialog.registrar.setText(kamailio.registrar_uri("udp"))
+    qtbot.keyClicks(dialog.password_edit, kamailio.users["1001"])
+    save_screenshot(dialog, "settings")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    qtbot.waitUntil(lambda: "Registered" in window.status_line.registration.text(),
+                    timeout=15_000)
+    assert rig.keyring.secrets == {(SERVICE, kamailio.user_uri("1001")): kamailio.users["1001"]}
+    saved = (tmp_path / "profile" / "profile.json").read_text()
+    assert kamailio.users["1001"] not in saved
+    assert json.loads(saved)["account"]["sip_uri"] == kamailio.user_uri("1001")
