@@ -18,8 +18,3 @@ def test_a_file_that_is_not_a_store_is_refused_and_kept(tmp_path, capsys):
     assert main(["--db", str(db)]) == 1
     assert "Store:" in capsys.readouterr().err
     assert db.read_text() == "not a database"
-
-
-def test_commands_not_built_yet_say_so(tmp_path, capsys):
-    assert main(["--db", str(tmp_path / "x.db"), "report"]) == 2
-    assert "not available" in capsys.readouterr().err

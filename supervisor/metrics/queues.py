@@ -1,0 +1,222 @@
+"""Queue KPIs from the queue feed: each call that entered a queue in the window, and its outcome.
+
+One query reads, for every ENTERQUEUE in the window, the first outcome of
+that call in that queue at or after its entry (CONNECT, ABANDON,
+EXITWITHTIMEOUT, EXITWITHKEY, EXITEMPTY), and for a connected call the
+first event that ended it (COMPLETECALLER, COMPLETEAGENT or a transfer).
+The lookups are forced through `queue_events_by_call` (left to itself the
+planner walks `queue_events_by_queue` from the entry onwards, which for a
+call still waiting reads the rest of the queue's history); the entries through
+`queue_events_by_event` (or `_by_queue` for one queue). Python then adds
+the calls up per queue, each against its own queue's thresholds.
+
+A call that enters the same queue twice (sent back by an agent) is offered
+twice. A call with no outcome yet is waiting, unless it entered before the
+last QUEUESTART (Asterisk restarted and dropped it), after `now`, or more
+than `stale_wait_seconds` (a day) before `now` (its outcome was lost).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+
+from supervisor.feeds.events import (
+    CALL_END_EVENTS,
+    OUTCOME_EVENTS,
+    TRANSFER_EVENTS,
+    abandon_wait_field,
+    calltime_field,
+    seconds,
+)
+from supervisor.metrics.settings import MetricsSettings, QueueThresholds, Window
+
+
+def _sql_list(names: tuple[str, ...]) -> str:
+    return ", ".join(f"'{name}'" for name in names)
+
+
+_ENTRIES = f"""
+SELECT e.queue, e.entered_at, e.caller,
+       o.event, o.occurred_at, o.agent, o.data1, o.data2, o.data3, o.data4,
+       x.event, x.data1, x.data2, x.data3, x.data4, x.data5
+FROM (
+    SELECT e.call_id, e.queue, e.occurred_at AS entered_at, e.data2 AS caller,
+           (SELECT o.id FROM queue_events AS o INDEXED BY queue_events_by_call
+            WHERE o.call_id = e.call_id AND o.queue IS e.queue
+              AND o.event IN ({_sql_list(OUTCOME_EVENTS)})
+              AND o.occurred_at >= e.occurred_at
+            ORDER BY o.occurred_at, o.id LIMIT 1) AS outcome_id
+    FROM queue_events AS e
+    WHERE e.event = 'ENTERQUEUE' AND e.occurred_at >= :start AND e.occurred_at < :end
+      {{queue_filter}}
+) AS e
+LEFT JOIN queue_events AS o ON o.id = e.outcome_id
+LEFT JOIN queue_events AS x ON o.event = 'CONNECT' AND x.id = (
+    SELECT x.id FROM queue_events AS x INDEXED BY queue_events_by_call
+    WHERE x.call_id = e.call_id AND x.queue IS e.queue
+      AND x.event IN ({_sql_list(CALL_END_EVENTS)})
+      AND x.occurred_at >= o.occurred_at
+    ORDER BY x.occurred_at, x.id LIMIT 1)
+"""  # noqa: S608 - built from this module's constants; values are bound
+
+
+@dataclass
+class QueueCounts:
+    """What the feed says about the calls one queue was offered in the window."""
+
+    queue: str | None
+    thresholds: QueueThresholds
+    offered: int = 0
+    answered: int = 0
+    answered_within: int = 0
+    wait_answered: float = 0.0
+    abandoned: int = 0
+    short_abandoned: int = 0
+    timed_out: int = 0
+    exited_by_key: int = 0
+    exited_empty: int = 0
+    transferred: int = 0
+    waiting: int = 0
+    oldest_waiting: float | None = None
+    ended: int = 0  # answered calls whose end is in the feed
+    calltime: float = 0.0  # their talk + hold (the feed's calltime)
+
+    def add(self, other: QueueCounts) -> None:
+        """Add another queue's counts into this one (for the total)."""
+        for name in ("offered", "answered", "answered_within", "wait_answered", "abandoned",
+                     "short_abandoned", "timed_out", "exited_by_key", "exited_empty",
+                     "transferred", "waiting", "ended", "calltime"):  # fmt: skip
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        if other.oldest_waiting is not None and (
+            self.oldest_waiting is None or other.oldest_waiting < self.oldest_waiting
+        ):
+            self.oldest_waiting = other.oldest_waiting
+
+
+@dataclass
+class MemberCounts:
+    """What the feed says about one queue member's calls offered in the window."""
+
+    member: str
+    answered: int = 0
+    ended: int = 0
+    calltime: float = 0.0
+    queues: set[str] = field(default_factory=set)
+
+
+@dataclass
+class FeedCalls:
+    """The feed's view of the window: per queue, per member, and the answered callers."""
+
+    queues: dict[str | None, QueueCounts]
+    members: dict[str, MemberCounts]
+    contacts: list[tuple[float, str, str | None]]  # (entered_at, caller id, queue), answered
+
+
+def last_queue_start(connection: sqlite3.Connection, now: float) -> float | None:
+    """When Asterisk last (re)started its queues at or before `now`, if the feed says."""
+    row = connection.execute(
+        "SELECT MAX(occurred_at) FROM queue_events WHERE event = 'QUEUESTART' AND occurred_at <= ?",
+        (now,),
+    ).fetchone()
+    return None if row[0] is None else float(row[0])
+
+
+def feed_calls(
+    connection: sqlite3.Connection,
+    window: Window,
+    now: float,
+    settings: MetricsSettings,
+    queue: str | None = None,
+) -> FeedCalls:
+    """Count the calls offered in `window` per queue and per answering member."""
+    restart = last_queue_start(connection, now)
+    sql = _ENTRIES.format(queue_filter="AND e.queue = :queue" if queue is not None else "")
+    params = {"start": window.start, "end": window.end, "queue": queue}
+    queues: dict[str | None, QueueCounts] = {}
+    members: dict[str, MemberCounts] = {}
+    contacts: list[tuple[float, str, str | None]] = []
+    for row in connection.execute(sql, params):
+        name, entered_at, caller, outcome = row[0], row[1], row[2], row[3]
+        counts = queues.get(name)
+        if counts is None:
+            counts = queues[name] = QueueCounts(name, settings.thresholds(name))
+        counts.offered += 1
+        if outcome is None:
+            oldest = now - settings.stale_wait_seconds
+            if oldest <= entered_at <= now and (restart is None or entered_at >= restart):
+                counts.waiting += 1
+                if counts.oldest_waiting is None or entered_at < counts.oldest_waiting:
+                    counts.oldest_waiting = entered_at
+            continue
+        wait = _wait(outcome, row[6:10], row[4] - entered_at)
+        if outcome == "CONNECT":
+            _answered(counts, members, row, wait, name)
+            if caller:
+                contacts.append((entered_at, caller, name))
+        else:
+            _left(counts, outcome, wait)
+    if queue is not None and queue not in queues:
+        queues[queue] = QueueCounts(queue, settings.thresholds(queue))
+    return FeedCalls(queues, members, contacts)
+
+
+def _wait(outcome: str, data: tuple[object, ...], elapsed: float) -> float:
+    """The caller's wait: the event's own field, else entry to outcome."""
+    field_number = 1 if outcome == "CONNECT" else abandon_wait_field(outcome)
+    raw = data[field_number - 1]
+    wait = seconds(raw if isinstance(raw, str) else None)
+    return max(0.0, elapsed) if wait is None else wait
+
+
+def _left(counts: QueueCounts, outcome: str, wait: float) -> None:
+    """Count a call that left the queue unanswered."""
+    if outcome == "ABANDON":
+        counts.abandoned += 1
+        if wait < counts.thresholds.short_abandon_seconds:
+            counts.short_abandoned += 1
+    elif outcome == "EXITWITHTIMEOUT":
+        counts.timed_out += 1
+    elif outcome == "EXITWITHKEY":
+        counts.exited_by_key += 1
+    else:
+        counts.exited_empty += 1
+
+
+def _answered(
+    counts: QueueCounts,
+    members: dict[str, MemberCounts],
+    row: tuple[object, ...],
+    wait: float,
+    queue: str | None,
+) -> None:
+    counts.answered += 1
+    counts.wait_answered += wait
+    if wait <= counts.thresholds.service_level_seconds:
+        counts.answered_within += 1
+    member_name = row[5]
+    member = None
+    if isinstance(member_name, str):
+        member = members.get(member_name)
+        if member is None:
+            member = members[member_name] = MemberCounts(member_name)
+        member.answered += 1
+        if queue is not None:
+            member.queues.add(queue)
+    end_event = row[10]
+    if not isinstance(end_event, str):
+        return  # still connected
+    end_data = row[11:16]
+    first = end_data[0] if isinstance(end_data[0], str) else None
+    raw = end_data[calltime_field(end_event, first) - 1]
+    talk = seconds(raw if isinstance(raw, str) else None)
+    if end_event in TRANSFER_EVENTS:
+        counts.transferred += 1
+    if talk is None:
+        return
+    counts.ended += 1
+    counts.calltime += talk
+    if member is not None:
+        member.ended += 1
+        member.calltime += talk
