@@ -12,6 +12,7 @@ import pytest
 
 from tests.rig.kamailio import Kamailio, RigError, make_test_certificates, require_binary
 from tests.rig.peer_client import Peer
+from tests.rig.pulse import PulseAudio
 from tests.rig.sipp import Sipp
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -113,6 +114,37 @@ def registered_peer(peer_factory: Callable[..., Peer], kamailio: Kamailio) -> Ca
         return peer
 
     return make
+
+
+@pytest.fixture(scope="module")
+def pulseaudio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PulseAudio]:
+    """A private PulseAudio with `speaker` and `mic` null sinks; this process uses it."""
+    _require_rig("pulseaudio", "pactl", "parec", "pacat")
+    daemon = PulseAudio(tmp_path_factory.mktemp("pulse"))
+    try:
+        daemon.start()
+    except RigError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    saved = {name: os.environ.get(name) for name in daemon.env}
+    os.environ.update(daemon.env)
+    _reload_portaudio()  # PortAudio lists devices once, when it starts
+    yield daemon
+    daemon.stop()
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    _reload_portaudio()
+
+
+def _reload_portaudio() -> None:
+    import sys
+
+    module = sys.modules.get("sounddevice")
+    if module is not None:
+        module._terminate()
+        module._initialize()
 
 
 @pytest.hookimpl(wrapper=True)

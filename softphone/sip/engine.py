@@ -30,6 +30,7 @@ from urllib.parse import quote
 
 import pjsua2 as pj
 
+from softphone.audio.bridge import BridgeStats, PortAudioBridge
 from softphone.audio.devices import AudioDevice
 from softphone.sip._pjsua import PjAccount, PjCall, PjEndpoint, PjLogWriter
 from softphone.sip.backoff import Backoff
@@ -151,6 +152,9 @@ class SipEngine:
         self._listeners: list[Listener] = []
         self._ids = itertools.count(1)
         self._closing = False
+        self._bridge: PortAudioBridge | None = None
+        self.audio_backend = "none"
+        self.audio_problem = ""
 
     # -- lifecycle -------------------------------------------------------
 
@@ -188,18 +192,22 @@ class SipEngine:
             cfg.logConfig.decor = 0
             cfg.medConfig.hasIoqueue = True
             cfg.medConfig.threadCnt = 1
+            cfg.medConfig.clockRate = self.settings.clock_rate
+            cfg.medConfig.sndClockRate = self.settings.clock_rate
             ep.libInit(cfg)
             self._ep = ep
             for kind in ("udp", "tcp"):
                 self._transport(kind)
-            if self.settings.null_audio or ep.audDevManager().getDevCount() == 0:
-                ep.audDevManager().setNullDev()
+            native = self._choose_native_devices(ep)
             ep.libStart()
         except pj.Error as exc:
             self._ep = ep
             self._destroy_library()
             raise EngineError(f"Could not start the SIP engine: {_pj_text(exc)}") from exc
-        log.info("SIP engine started (pjsua2 %s)", ep.libVersion().full)
+        if not native:
+            self._open_bridge()
+        log.info("SIP engine started (pjsua2 %s), audio: %s", ep.libVersion().full,
+                 self.audio_backend)
 
     def probe(self) -> EngineProbe:
         """Version, open transports, codecs by priority, and the build's own audio devices."""
@@ -506,7 +514,7 @@ class SipEngine:
         entry = self._call(call_id)
         if not entry.audio:
             return False
-        capture = ep.audDevManager().getCaptureDevMedia()
+        capture, _ = self._headset(ep)
         # Keep the info object alive while reading it: SWIG's vectors point into it.
         info = capture.getPortInfo()
         listeners = {int(port) for port in info.listeners}
@@ -858,10 +866,8 @@ class SipEngine:
         ep = self._ep
         if ep is None or not entry.audio:
             return
-        manager = ep.audDevManager()
         try:
-            capture = manager.getCaptureDevMedia()
-            playback = manager.getPlaybackDevMedia()
+            capture, playback = self._headset(ep)
             for media in entry.audio:
                 media.startTransmit(playback)
                 if entry.muted:
@@ -870,6 +876,53 @@ class SipEngine:
                     capture.startTransmit(media)
         except pj.Error as exc:
             log.warning("Could not connect call audio to the sound device: %s", _pj_text(exc))
+
+    def _choose_native_devices(self, ep: PjEndpoint) -> bool:
+        """Use the build's own sound devices when it has them and may; else the null device."""
+        manager = ep.audDevManager()
+        wanted = self.settings.audio
+        if wanted in ("auto", "native") and manager.getDevCount() > 0:
+            for name, setter in ((self.settings.capture_device, manager.setCaptureDev),
+                                 (self.settings.playback_device, manager.setPlaybackDev)):
+                if name:
+                    index = _device_index(manager, name)
+                    if index is None:
+                        log.warning("Audio device %r not found; using the default", name)
+                    else:
+                        setter(index)
+            self.audio_backend = "native"
+            return True
+        manager.setNullDev()
+        return False
+
+    def _open_bridge(self) -> None:
+        """Open the PortAudio bridge, or say why calls will have no sound."""
+        if self.settings.audio not in ("auto", "portaudio"):
+            self.audio_backend = "none"
+            return
+        bridge = PortAudioBridge(self.settings.clock_rate,
+                                 self.settings.capture_device or None,
+                                 self.settings.playback_device or None)
+        try:
+            bridge.start()
+        except (OSError, pj.Error) as exc:
+            self.audio_backend = "none"
+            self.audio_problem = f"no sound device could be opened: {_pj_text(exc)}"
+            log.warning("Calls will have no sound: %s", self.audio_problem)
+            return
+        self._bridge = bridge
+        self.audio_backend = "portaudio"
+
+    def _headset(self, ep: PjEndpoint) -> tuple[Any, Any]:
+        """The conference ports that stand for the agent's microphone and earphones."""
+        if self._bridge is not None:
+            return self._bridge.media, self._bridge.media
+        manager = ep.audDevManager()
+        return manager.getCaptureDevMedia(), manager.getPlaybackDevMedia()
+
+    def bridge_stats(self) -> BridgeStats | None:
+        """The PortAudio bridge's frame counters, when the bridge is in use."""
+        return self._bridge.stats() if self._bridge is not None else None
 
     def _unregister_all(self, deadline: float) -> None:
         ep = self._ep
@@ -901,6 +954,9 @@ class SipEngine:
         self._ep = None
         self._calls.clear()
         self._accounts.clear()
+        if self._bridge is not None:
+            self._bridge.stop()
+            self._bridge = None
         gc.collect()
         if ep is not None:
             try:
@@ -964,6 +1020,13 @@ def _safe_text(read: Callable[[], Any]) -> str:
     if isinstance(value, bytes):
         return value.decode("utf-8", errors="replace")
     return str(value)
+
+
+def _device_index(manager: Any, name: str) -> int | None:
+    for index, info in enumerate(manager.enumDev2()):
+        if str(info.name) == name:
+            return index
+    return None
 
 
 def _system_ca_bundle() -> str:

@@ -8,6 +8,7 @@ from softphone.sip.uri import InvalidTarget, domain_of, normalize_target
 
 TRANSPORTS = ("udp", "tcp", "tls")
 SRTP_MODES = ("off", "optional", "mandatory")
+AUDIO_BACKENDS = ("auto", "native", "portaudio", "none")
 
 
 class SettingsError(ValueError):
@@ -98,10 +99,21 @@ class EngineSettings:
     max_calls: int = 8
     log_level: int = 3
     tls_ca_file: str = ""
-    null_audio: bool = False
+    # "auto": the build's own devices where it has them, else the PortAudio
+    # bridge, else none; "native", "portaudio" or "none" force one.
+    audio: str = "auto"
+    capture_device: str = ""
+    playback_device: str = ""
+    clock_rate: int = 16000
 
     def __post_init__(self) -> None:
         if not 0 <= self.sip_port <= 65535:
             raise SettingsError("sip_port", "must be from 0 (any free port) to 65535")
         if not 1 <= self.max_calls <= 32:
             raise SettingsError("max_calls", "must be from 1 to 32")
+        if self.audio not in AUDIO_BACKENDS:
+            raise SettingsError(
+                "audio", f"unknown audio backend '{self.audio}' (use {', '.join(AUDIO_BACKENDS)})"
+            )
+        if self.clock_rate not in (8000, 16000, 32000, 48000):
+            raise SettingsError("clock_rate", "must be 8000, 16000, 32000 or 48000 Hz")

@@ -111,6 +111,8 @@ class Peer:
         self.auto_answer_code: int | None = None
         self.auto_answer_delay_ms = 0
         self.refer_code = 202  # how this peer answers a REFER: 202 accepts it
+        # Tone players and recorders, by call label: deleted before libDestroy.
+        self.media_objects: dict[str, Any] = {}
         self.timers: list[tuple[float, Callable[[], None]]] = []
         self.to_drop: set[int] = set()
 
@@ -179,6 +181,7 @@ class Peer:
             return
         # Each step is a method of its own so that no loop variable keeps a
         # Call or Account alive past libDestroy(), which would abort.
+        self.media_objects.clear()
         self._end_calls()
         self._end_accounts()
         gc.collect()
@@ -356,6 +359,37 @@ class Peer:
         self.auto_answer_code = None if code is None else int(code)
         self.auto_answer_delay_ms = int(command.get("delay_ms", 0))
         return {"code": self.auto_answer_code, "delay_ms": self.auto_answer_delay_ms}
+
+    def cmd_tone(self, command: dict[str, Any]) -> dict[str, Any]:
+        call = self.find_call(command.get("call"))
+        tone = pj.ToneGenerator()
+        tone.createToneGenerator()
+        desc = pj.ToneDesc()
+        desc.freq1 = int(command["freq"])
+        desc.freq2 = 0
+        desc.on_msec = 1000
+        desc.off_msec = 0
+        desc.volume = 0
+        tones = pj.ToneDescVector()
+        tones.append(desc)
+        tone.play(tones, True)
+        tone.startTransmit(call.getAudioMedia(-1))
+        self.media_objects[f"tone{call.label}"] = tone
+        return {"call": call.label}
+
+    def cmd_record(self, command: dict[str, Any]) -> dict[str, Any]:
+        call = self.find_call(command.get("call"))
+        recorder = pj.AudioMediaRecorder()
+        recorder.createRecorder(str(command["path"]))
+        call.getAudioMedia(-1).startTransmit(recorder)
+        self.media_objects[f"rec{call.label}"] = recorder
+        return {"call": call.label}
+
+    def cmd_stop_media(self, command: dict[str, Any]) -> dict[str, Any]:
+        # Deleting a recorder finishes its WAV file.
+        self.media_objects.clear()
+        gc.collect()
+        return {}
 
     def cmd_refer_answer(self, command: dict[str, Any]) -> dict[str, Any]:
         self.refer_code = int(command["code"])

@@ -23,6 +23,9 @@ newest one):
 - ``hold`` / ``unhold`` call?
 - ``dtmf`` digits, call? (RFC 2833)
 - ``transfer`` uri, call? (blind transfer: REFER)
+- ``tone`` freq, call? (a sine tone into the call, until ``stop_media``)
+- ``record`` path, call? (what the call brings, into a WAV file)
+- ``stop_media`` (stop tones, finish recordings)
 - ``refer_answer`` code (202 accepts REFERs, the default; 403, 603... refuse them)
 - ``transfer_replaces`` call, target_call (attended transfer: REFER with
   Replaces, asking the party on ``call`` to take over ``target_call``)

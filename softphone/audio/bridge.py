@@ -1,0 +1,181 @@
+"""The PortAudio bridge: call audio through `sounddevice` when pjsua2 has no sound device.
+
+pjsua2 runs on its null device; one `AudioMediaPort` joins its conference
+bridge as "the headset". Calls transmit to the port (what the agent hears)
+and the port transmits to calls (what the agent says). A PortAudio duplex
+stream moves the same 20 ms frames to and from the real devices. Two
+`FrameRing`s sit between the two clocks and absorb their drift.
+
+One port serves every call: the conference bridge already mixes a consult
+call with a held one, so the headset needs one port, not one per call.
+Capture and playback are two PortAudio streams, not one duplex stream: the
+microphone and the earphones may be different devices with different
+clocks, and ALSA's PulseAudio plugin stalls duplex streams.
+
+Threads: `onFrameRequested`/`onFrameReceived` run on pjsua2's media clock,
+the stream callback on PortAudio's. Both only copy bytes through the rings:
+no pjsua2 call, no Qt, no logging there.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import pjsua2 as pj
+
+from softphone.audio.ring import FrameRing, RingStats
+
+log = logging.getLogger(__name__)
+
+FRAME_MS = 20
+BYTES_PER_SAMPLE = 2  # 16-bit signed little-endian, mono
+
+
+@dataclass(frozen=True)
+class BridgeStats:
+    """Frames through the bridge each way, and how many were dropped or repeated."""
+
+    to_headset: RingStats
+    from_headset: RingStats
+    stream_underflows: int
+    stream_overflows: int
+
+
+class _BridgePort(pj.AudioMediaPort):  # type: ignore[misc]
+    """The conference side: pulls microphone frames, pushes what the agent should hear."""
+
+    def __init__(self, to_headset: FrameRing, from_headset: FrameRing) -> None:
+        super().__init__()
+        self._to_headset = to_headset
+        self._from_headset = from_headset
+        self._frame = bytearray(to_headset.frame_bytes)
+
+    def onFrameRequested(self, frame: Any) -> None:
+        # Media clock thread: the conference wants a microphone frame.
+        try:
+            self._from_headset.read_into(self._frame)
+            frame.type = pj.PJMEDIA_FRAME_TYPE_AUDIO
+            frame.buf = pj.ByteVector(bytes(self._frame))
+            frame.size = len(self._frame)
+        except Exception:  # noqa: S110 - nothing may escape onto the media thread
+            pass
+
+    def onFrameReceived(self, frame: Any) -> None:
+        # Media clock thread: the conference hands over what the agent hears.
+        try:
+            if frame.type == pj.PJMEDIA_FRAME_TYPE_AUDIO:
+                self._to_headset.write(bytes(frame.buf))
+        except Exception:  # noqa: S110 - nothing may escape onto the media thread
+            pass
+
+
+class PortAudioBridge:
+    """The headset through PortAudio, as a port of pjsua2's conference bridge."""
+
+    def __init__(
+        self,
+        clock_rate: int,
+        capture_device: str | None = None,
+        playback_device: str | None = None,
+        latency: str | float = "low",
+    ) -> None:
+        self.clock_rate = clock_rate
+        self.capture_device = capture_device
+        self.playback_device = playback_device
+        self.latency = latency
+        self.frame_samples = clock_rate * FRAME_MS // 1000
+        frame_bytes = self.frame_samples * BYTES_PER_SAMPLE
+        self.to_headset = FrameRing(frame_bytes, high_water=3)
+        self.from_headset = FrameRing(frame_bytes, high_water=3)
+        self._port: _BridgePort | None = None
+        self._streams: list[Any] = []
+        self._underflows = 0
+        self._overflows = 0
+
+    @property
+    def media(self) -> Any:
+        """The conference port calls connect to (both directions)."""
+        if self._port is None:
+            raise RuntimeError("the PortAudio bridge is not started")
+        return self._port
+
+    def start(self) -> None:
+        """Join the conference bridge and open the PortAudio stream (raises OSError on failure)."""
+        import sounddevice  # noqa: PLC0415 - PortAudio loads only when the bridge is used
+
+        port = _BridgePort(self.to_headset, self.from_headset)
+        fmt = pj.MediaFormatAudio()
+        fmt.init(pj.PJMEDIA_FORMAT_PCM, self.clock_rate, 1, FRAME_MS * 1000, 16)
+        port.createPort("callboard-headset", fmt)
+        self._port = port
+        common = {
+            "samplerate": self.clock_rate,
+            "blocksize": self.frame_samples,
+            "channels": 1,
+            "dtype": "int16",
+            "latency": self.latency,
+        }
+        try:
+            self._streams = [
+                sounddevice.RawInputStream(
+                    device=self.capture_device, callback=self._on_capture, **common
+                ),
+                sounddevice.RawOutputStream(
+                    device=self.playback_device, callback=self._on_playback, **common
+                ),
+            ]
+            for stream in self._streams:
+                stream.start()
+        except Exception as exc:
+            self.stop()
+            raise OSError(f"the audio device could not be opened: {exc}") from exc
+        log.info(
+            "PortAudio bridge open: capture %s, playback %s, %d Hz, latency %s",
+            self.capture_device or "default",
+            self.playback_device or "default",
+            self.clock_rate,
+            self._describe_latency(),
+        )
+
+    def stop(self) -> None:
+        """Close the stream and leave the conference (before the library is destroyed)."""
+        streams, self._streams = self._streams, []
+        for stream in streams:
+            try:
+                stream.stop()
+                stream.close()
+            except Exception as exc:
+                log.warning("Closing an audio stream: %s", exc)
+        self._port = None
+        self.to_headset.clear()
+        self.from_headset.clear()
+
+    def stats(self) -> BridgeStats:
+        """Counters since the bridge started."""
+        return BridgeStats(
+            self.to_headset.stats, self.from_headset.stats, self._underflows, self._overflows
+        )
+
+    def stream_latency(self) -> tuple[float, float]:
+        """PortAudio's own input and output latency in seconds (0, 0 when closed)."""
+        if len(self._streams) != 2:
+            return (0.0, 0.0)
+        return (float(self._streams[0].latency), float(self._streams[1].latency))
+
+    def _describe_latency(self) -> str:
+        inp, out = self.stream_latency()
+        return f"in {inp * 1000:.0f} ms / out {out * 1000:.0f} ms"
+
+    def _on_capture(self, indata: Any, _frames: int, _time: Any, status: Any) -> None:
+        # PortAudio's capture thread: a microphone frame in. Bytes only.
+        if status.input_overflow:
+            self._overflows += 1
+        self.from_headset.write(indata)
+
+    def _on_playback(self, outdata: Any, _frames: int, _time: Any, status: Any) -> None:
+        # PortAudio's playback thread: an earphone frame out. Bytes only.
+        if status.output_underflow:
+            self._underflows += 1
+        self.to_headset.read_into(outdata)

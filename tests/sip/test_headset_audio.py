@@ -1,0 +1,62 @@
+"""Call audio reaches real PortAudio devices (PulseAudio null sinks) through the bridge."""
+
+import numpy as np
+import pytest
+
+from softphone.sip import CallState, IncomingCall
+from tests.rig.engine_harness import EngineHarness
+from tests.rig.pulse import dominant_frequency, read_recording
+
+
+@pytest.fixture
+def phone(pulseaudio, kamailio):
+    with EngineHarness() as harness:
+        harness.account = harness.register(kamailio, "1001")
+        yield harness
+
+
+def _answered(phone, registered_peer, kamailio):
+    caller = registered_peer("1002")
+    caller.send("call", uri=kamailio.user_uri("1001"))
+    incoming = phone.wait_for(IncomingCall)
+    phone.engine.answer(incoming.call_id)
+    phone.wait_call_state(incoming.call_id, CallState.CONFIRMED)
+    caller.wait_for("call_state", state="CONFIRMED")
+    return caller, incoming.call_id
+
+
+def test_the_engine_uses_the_portaudio_bridge(phone):
+    assert phone.engine.audio_backend == "portaudio"
+
+
+def test_a_tone_from_the_caller_reaches_the_headset(phone, pulseaudio, registered_peer, kamailio):
+    caller, _ = _answered(phone, registered_peer, kamailio)
+    caller.send("tone", freq=1000)
+    phone.poll_for(0.5)
+    recorder = pulseaudio.record("speaker.monitor", 2.0)
+    phone.poll_for(1.5)
+    recorder.terminate()
+    data, _ = recorder.communicate(timeout=5)
+    samples = np.frombuffer(data, dtype="<i2")
+    freq, rms = dominant_frequency(samples[len(samples) // 4 :])
+    stats = phone.engine.bridge_stats()
+    assert rms > 0.01, f"the headset heard almost nothing (rms {rms:.4f}); {stats}"
+    assert abs(freq - 1000) < 25, f"heard {freq:.0f} Hz instead of 1000 Hz; {stats}"
+
+
+def test_the_agent_microphone_reaches_the_caller(
+    phone, pulseaudio, registered_peer, kamailio, tmp_path
+):
+    caller, _ = _answered(phone, registered_peer, kamailio)
+    wav = tmp_path / "caller-heard.wav"
+    caller.send("record", path=str(wav))
+    player = pulseaudio.play_tone("mic", 440, 2.0)
+    phone.poll_for(2.0)
+    player.wait(5)
+    caller.send("stop_media")
+    samples = read_recording(wav)  # the peer runs at 16 kHz, like the pulse rig
+    freq, rms = dominant_frequency(samples[len(samples) // 4 :])
+    assert rms > 0.01, f"the caller heard almost nothing (rms {rms:.4f})"
+    assert abs(freq - 440) < 20, f"the caller heard {freq:.0f} Hz instead of 440 Hz"
+    stats = phone.engine.bridge_stats()
+    assert stats is not None and stats.from_headset.read > 50
