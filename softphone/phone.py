@@ -113,8 +113,11 @@ class Phone:
         remote = self.engine.remote_uri(call_id)
         self._calls[call_id] = _PhoneCall(call_id, sip_call_id, CallDirection.OUTBOUND, remote)
         self.session.dial_out(sip_call_id)
-        self.store.record(CallStarted(sip_call_id, self.session.agent_id, "outbound",
-                                      self._clock(), remote_party=remote))
+        self.store.record(
+            CallStarted(
+                sip_call_id, self.session.agent_id, "outbound", self._clock(), remote_party=remote
+            )
+        )
         return call_id
 
     def answer(self, call_id: int) -> None:
@@ -166,8 +169,9 @@ class Phone:
         if self.session.state in (AgentState.AVAILABLE, AgentState.NOT_READY):
             self.session.log_out()
         else:
-            log.info("Agent left in %s: it is picked up at the next start",
-                     self.session.state.label)
+            log.info(
+                "Agent left in %s: it is picked up at the next start", self.session.state.label
+            )
         self.store.close()
 
     # -- engine events ---------------------------------------------------
@@ -190,13 +194,20 @@ class Phone:
             (name, value[:MAX_CONTEXT_VALUE])
             for name, value in headers.matching(self.profile.caller_context_headers)
         )
-        call = _PhoneCall(event.call_id, event.sip_call_id, CallDirection.INBOUND,
-                          event.remote_uri)
+        call = _PhoneCall(event.call_id, event.sip_call_id, CallDirection.INBOUND, event.remote_uri)
         self._calls[event.call_id] = call
         agent = self.session.agent_id
-        self.store.record(CallStarted(event.sip_call_id, agent, "inbound", self._clock(),
-                                      queue=queue, remote_party=event.remote_uri,
-                                      context=context))
+        self.store.record(
+            CallStarted(
+                event.sip_call_id,
+                agent,
+                "inbound",
+                self._clock(),
+                queue=queue,
+                remote_party=event.remote_uri,
+                context=context,
+            )
+        )
         decision = self.session.call_offered(event.sip_call_id, queue)
         if not decision.accept:
             code = decision.status_code or 480
@@ -221,9 +232,16 @@ class Phone:
         elif event.state is CallState.DISCONNECTED:
             del self._calls[event.call_id]
             self._end_hold(call)
-            self.store.record(CallEnded(call.sip_call_id, agent, self._clock(),
-                                        _end_reason(call, event), call.hold_seconds,
-                                        event.code or None))
+            self.store.record(
+                CallEnded(
+                    call.sip_call_id,
+                    agent,
+                    self._clock(),
+                    _end_reason(call, event),
+                    call.hold_seconds,
+                    event.code or None,
+                )
+            )
             self.session.call_ended(call.sip_call_id)
 
     def _end_hold(self, call: _PhoneCall | None) -> None:
@@ -233,8 +251,13 @@ class Phone:
 
 
 # How an outbound call that was never answered ended, by its final status.
-_UNANSWERED_OUTBOUND = {487: "cancelled", 486: "busy", 600: "busy", 408: "no_answer",
-                        480: "no_answer"}
+_UNANSWERED_OUTBOUND = {
+    487: "cancelled",
+    486: "busy",
+    600: "busy",
+    408: "no_answer",
+    480: "no_answer",
+}
 
 
 def _end_reason(call: _PhoneCall, event: CallStateChanged) -> str:

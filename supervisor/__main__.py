@@ -1,10 +1,10 @@
 """The supervisor's command line.
 
-    supervisor [--db PATH]          the wallboard (not built yet: prints the store's status)
-    supervisor ingest PATH [--db DB] [--follow]
-                                    an Asterisk queue_log (file or realtime CSV) into the store
-    supervisor report [--db DB] [--queue Q] [--from T] [--to T] [--format json|csv]
-                                    the KPIs of calls that entered a queue in [from, to)
+supervisor [--db PATH]          the wallboard (not built yet: prints the store's status)
+supervisor ingest PATH [--db DB] [--follow]
+                                an Asterisk queue_log (file or realtime CSV) into the store
+supervisor report [--db DB] [--queue Q] [--from T] [--to T] [--format json|csv]
+                                the KPIs of calls that entered a queue in [from, to)
 """
 
 from __future__ import annotations
@@ -25,7 +25,12 @@ from supervisor import __version__
 
 # The tables whose row counts `supervisor` shows, in the order a reader thinks of them.
 _STATUS_TABLES = (
-    "agent_state_changes", "calls", "call_ends", "wrap_ups", "survey_scores", "queue_events",
+    "agent_state_changes",
+    "calls",
+    "call_ends",
+    "wrap_ups",
+    "survey_scores",
+    "queue_events",
 )
 
 
@@ -37,10 +42,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="supervisor", description="Callboard supervisor: the call center's wallboard."
     )
-    parser.add_argument("--db", type=Path, metavar="PATH",
-                        help="the shared store (default: CALLBOARD_DB or the user data folder)")
-    parser.add_argument("--version", action="version",
-                        version=f"supervisor (Callboard) {__version__}")
+    parser.add_argument(
+        "--db",
+        type=Path,
+        metavar="PATH",
+        help="the shared store (default: CALLBOARD_DB or the user data folder)",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"supervisor (Callboard) {__version__}"
+    )
     commands = parser.add_subparsers(dest="command")
     ingest = commands.add_parser(
         "ingest",
@@ -50,12 +60,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ingest.add_argument("path", type=Path, help="the queue_log file or CSV export")
     _add_db(ingest)
-    ingest.add_argument("--follow", action="store_true",
-                        help="keep reading as the file grows, through rotation and truncation")
-    ingest.add_argument("--interval", type=float, default=1.0, metavar="SECONDS",
-                        help="how often --follow looks for new lines (default 1)")
-    ingest.add_argument("--timezone", metavar="ZONE", default="UTC",
-                        help="zone of CSV date-times written without an offset (default UTC)")
+    ingest.add_argument(
+        "--follow",
+        action="store_true",
+        help="keep reading as the file grows, through rotation and truncation",
+    )
+    ingest.add_argument(
+        "--interval",
+        type=float,
+        default=1.0,
+        metavar="SECONDS",
+        help="how often --follow looks for new lines (default 1)",
+    )
+    ingest.add_argument(
+        "--timezone",
+        metavar="ZONE",
+        default="UTC",
+        help="zone of CSV date-times written without an offset (default UTC)",
+    )
     ingest.add_argument("-v", "--verbose", action="store_true", help="log everything on stderr")
     report = commands.add_parser(
         "report",
@@ -69,19 +91,32 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--from", dest="start", metavar="T", help="window start (included)")
     report.add_argument("--to", dest="end", metavar="T", help="window end (excluded; default now)")
     report.add_argument("--format", choices=("json", "csv"), default="json")
-    report.add_argument("--agents", action="store_true",
-                        help="CSV: one row per agent instead of per queue")
-    report.add_argument("--thresholds", type=Path, metavar="FILE",
-                        help="per-queue thresholds, JSON (see the README)")
-    report.add_argument("--timezone", metavar="ZONE",
-                        help="the zone whose midnight starts 'today' (default: this machine's)")
+    report.add_argument(
+        "--agents", action="store_true", help="CSV: one row per agent instead of per queue"
+    )
+    report.add_argument(
+        "--thresholds",
+        type=Path,
+        metavar="FILE",
+        help="per-queue thresholds, JSON (see the README)",
+    )
+    report.add_argument(
+        "--timezone",
+        metavar="ZONE",
+        help="the zone whose midnight starts 'today' (default: this machine's)",
+    )
     return parser
 
 
 def _add_db(command: argparse.ArgumentParser) -> None:
     # SUPPRESS: `supervisor --db X ingest ...` keeps X unless the subcommand names its own.
-    command.add_argument("--db", type=Path, metavar="PATH", default=argparse.SUPPRESS,
-                         help="the shared store (default: CALLBOARD_DB or the user data folder)")
+    command.add_argument(
+        "--db",
+        type=Path,
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="the shared store (default: CALLBOARD_DB or the user data folder)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -162,8 +197,9 @@ def _ingest(args: argparse.Namespace) -> int:
         print(f"  ... and {stats.malformed - len(stats.malformed_samples)} more")
     health = writer.health
     if not health.ok:
-        print(f"Store: {health.reason}; {health.pending_facts} batch(es) not written",
-              file=sys.stderr)
+        print(
+            f"Store: {health.reason}; {health.pending_facts} batch(es) not written", file=sys.stderr
+        )
         return 1
     return 0
 

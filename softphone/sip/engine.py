@@ -206,8 +206,9 @@ class SipEngine:
             raise EngineError(f"Could not start the SIP engine: {_pj_text(exc)}") from exc
         if not native:
             self._open_bridge()
-        log.info("SIP engine started (pjsua2 %s), audio: %s", ep.libVersion().full,
-                 self.audio_backend)
+        log.info(
+            "SIP engine started (pjsua2 %s), audio: %s", ep.libVersion().full, self.audio_backend
+        )
 
     def probe(self) -> EngineProbe:
         """Version, open transports, codecs by priority, and the build's own audio devices."""
@@ -882,8 +883,10 @@ class SipEngine:
         manager = ep.audDevManager()
         wanted = self.settings.audio
         if wanted in ("auto", "native") and manager.getDevCount() > 0:
-            for name, setter in ((self.settings.capture_device, manager.setCaptureDev),
-                                 (self.settings.playback_device, manager.setPlaybackDev)):
+            for name, setter in (
+                (self.settings.capture_device, manager.setCaptureDev),
+                (self.settings.playback_device, manager.setPlaybackDev),
+            ):
                 if name:
                     index = _device_index(manager, name)
                     if index is None:
@@ -900,9 +903,11 @@ class SipEngine:
         if self.settings.audio not in ("auto", "portaudio"):
             self.audio_backend = "none"
             return
-        bridge = PortAudioBridge(self.settings.clock_rate,
-                                 self.settings.capture_device or None,
-                                 self.settings.playback_device or None)
+        bridge = PortAudioBridge(
+            self.settings.clock_rate,
+            self.settings.capture_device or None,
+            self.settings.playback_device or None,
+        )
         try:
             bridge.start()
         except (OSError, pj.Error) as exc:

@@ -41,8 +41,11 @@ class AgentStatePanel(QWidget):
         self.time_label = plain_label(name=self.tr("Time in state"), wrap=False)
         self.next_label = plain_label(name=self.tr("State after this call"))
         self.selector = QComboBox()
-        named(self.selector, self.tr("Set agent state"),
-              self.tr("Available takes queue calls; Not Ready refuses them (480)"))
+        named(
+            self.selector,
+            self.tr("Set agent state"),
+            self.tr("Available takes queue calls; Not Ready refuses them (480)"),
+        )
         self.selector.addItem(self.tr("Available"), _AVAILABLE)
         for choice in session.profile.not_ready_reasons:
             self.selector.addItem(self.tr("Not Ready: %s") % choice.label, choice.code)
@@ -79,9 +82,11 @@ class AgentStatePanel(QWidget):
         if self.state_label.text() != text:
             self.state_label.setText(text)
             self.state_label.setStyleSheet(
-                f"color: {_COLOURS[state]}; font-weight: bold; font-size: 14pt;")
+                f"color: {_COLOURS[state]}; font-weight: bold; font-size: 14pt;"
+            )
         self.time_label.setText(
-            self.tr("for %s") % format_duration(self._clock() - self._entered_at))
+            self.tr("for %s") % format_duration(self._clock() - self._entered_at)
+        )
         self._show_selection()
 
     def _show_selection(self) -> None:
@@ -105,8 +110,7 @@ class AgentStatePanel(QWidget):
             if code == _AVAILABLE:
                 if self.session.state is not AgentState.AVAILABLE:
                     self.session.set_available()
-            elif not (self.session.state is AgentState.NOT_READY
-                      and self.session.reason == code):
+            elif not (self.session.state is AgentState.NOT_READY and self.session.reason == code):
                 self.session.set_not_ready(code)
         except AgentError as exc:
             self.problem.emit(str(exc))

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 import platformdirs
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from softphone.agent import AgentSession
@@ -48,9 +48,11 @@ def default_profile_folder() -> Path:
 def ask_password(parent: QWidget | None, account_uri: str, why: str) -> str | None:
     """Ask the agent for the account's password (the one seam tests patch); None if cancelled."""
     text, ok = QInputDialog.getText(
-        parent, QApplication.translate("app", "Password"),
+        parent,
+        QApplication.translate("app", "Password"),
         QApplication.translate("app", "%s\nPassword for %s:") % (why, account_uri),
-        QLineEdit.EchoMode.Password)
+        QLineEdit.EchoMode.Password,
+    )
     return text if ok and text else None
 
 
@@ -73,8 +75,13 @@ def obtain_password(credentials: Credentials, account: AccountSettings) -> str |
     return password
 
 
-def run_window(profile_dir: Path | None, target: str | None, *, verbose: bool = False,
-               credentials: Credentials | None = None) -> int:
+def run_window(
+    profile_dir: Path | None,
+    target: str | None,
+    *,
+    verbose: bool = False,
+    credentials: Credentials | None = None,
+) -> int:
     """Run the softphone window until it is closed or the process is told to stop."""
     configure_logging("softphone", verbose=verbose)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -97,8 +104,7 @@ def run_window(profile_dir: Path | None, target: str | None, *, verbose: bool = 
         account = None
 
     store = StoreWriter()
-    engine = SipEngine(EngineSettings(bind_address=profile.bind_address,
-                                      sip_port=profile.sip_port))
+    engine = SipEngine(EngineSettings(bind_address=profile.bind_address, sip_port=profile.sip_port))
     session = AgentSession(store, profile.agent_id, profile, time.time)
     phone = Phone(engine, session, store, profile)
     qt_engine = QtSipEngine(engine)
@@ -127,8 +133,9 @@ def run_window(profile_dir: Path | None, target: str | None, *, verbose: bool = 
     return 0 if status == 0 else 1
 
 
-def _quit_on_signals(app: QApplication) -> None:
+def _quit_on_signals(app: QCoreApplication) -> None:
     """SIGTERM and SIGINT (and SIGHUP) quit the event loop; the 10 ms poll gives Python a turn."""
+
     def stop(signum: int, _frame: object) -> None:
         log.info("Stopping on %s", signal.Signals(signum).name)
         app.quit()

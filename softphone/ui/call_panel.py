@@ -171,8 +171,7 @@ class CallPanel(QWidget):
         clock.addWidget(self.status, 0, Qt.AlignmentFlag.AlignRight)
         top.addLayout(clock)
         buttons = QHBoxLayout()
-        for button in (self.hold_button, self.mute_button, self.keypad_button,
-                       self.hangup_button):
+        for button in (self.hold_button, self.mute_button, self.keypad_button, self.hangup_button):
             buttons.addWidget(button, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -192,8 +191,9 @@ class CallPanel(QWidget):
 
     def update_call(self, info: CallInfo, now: float) -> None:
         """Refresh the timer, the status and the buttons' states."""
-        connected = info.connected_at is not None
-        self.timer.setText(format_duration(now - info.connected_at) if connected else "")
+        connected_at = info.connected_at
+        connected = connected_at is not None
+        self.timer.setText("" if connected_at is None else format_duration(now - connected_at))
         if info.held:
             status = self.tr("On hold")
         elif info.remote_hold:

@@ -55,16 +55,19 @@ class DialPanel(QWidget):
         self.number = QLineEdit()
         self.number.setPlaceholderText(self.tr("Number, tel: or sip: address"))
         self.number.setClearButtonEnabled(True)
-        named(self.number, self.tr("Number to dial"),
-              self.tr("Paste numbers with spaces or dashes, tel:+1555… or sip:1002@pbx"))
+        named(
+            self.number,
+            self.tr("Number to dial"),
+            self.tr("Paste numbers with spaces or dashes, tel:+1555… or sip:1002@pbx"),
+        )
+        self.error = plain_label(name=self.tr("Dialling problem"))
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.setVisible(False)
         self.number.returnPressed.connect(self.dial)
         self.number.textEdited.connect(lambda _text: self.error.setVisible(False))
         self.dial_button = QPushButton(self.tr("&Dial"))
         named(self.dial_button, self.tr("Dial"), self.tr("Call the number in the field"))
         self.dial_button.clicked.connect(self.dial)
-        self.error = plain_label(name=self.tr("Dialling problem"))
-        self.error.setStyleSheet("color: #b00020;")
-        self.error.setVisible(False)
         self.keypad = Keypad(self.tr("Dial pad key"))
         self.keypad.digit_pressed.connect(self._append)
         caption = QLabel(self.tr("&Number:"))

@@ -35,8 +35,9 @@ class HistoryPanel(QWidget):
 
     call_back = Signal(str)  # the remote party to dial
 
-    def __init__(self, store_path: Path, agent_id: str, profile: Profile,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, store_path: Path, agent_id: str, profile: Profile, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._store_path = store_path
         self._agent_id = agent_id
@@ -44,8 +45,14 @@ class HistoryPanel(QWidget):
         self.table = QTableWidget(0, 5)
         named(self.table, self.tr("Call history"))
         self.table.setHorizontalHeaderLabels(
-            [self.tr("Time"), self.tr("Party"), self.tr("Duration"), self.tr("Disposition"),
-             self.tr("Notes")])
+            [
+                self.tr("Time"),
+                self.tr("Party"),
+                self.tr("Duration"),
+                self.tr("Disposition"),
+                self.tr("Notes"),
+            ]
+        )
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -57,8 +64,11 @@ class HistoryPanel(QWidget):
         self.table.doubleClicked.connect(lambda _index: self.call_back_selected())
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.call_back_button = QPushButton(self.tr("Call &back"))
-        named(self.call_back_button, self.tr("Call back"),
-              self.tr("Dial the party of the selected call"))
+        named(
+            self.call_back_button,
+            self.tr("Call back"),
+            self.tr("Dial the party of the selected call"),
+        )
         self.call_back_button.setEnabled(False)
         self.call_back_button.clicked.connect(self.call_back_selected)
         self.problem = plain_label(name=self.tr("History problem"))
@@ -80,8 +90,9 @@ class HistoryPanel(QWidget):
         try:
             with open_store(self._store_path) as store:
                 calls = store.calls(agent_id=self._agent_id, since=since)
-                wrap_ups = {w.call_id: w for w in store.wrap_ups(agent_id=self._agent_id,
-                                                                 since=since)}
+                wrap_ups = {
+                    w.call_id: w for w in store.wrap_ups(agent_id=self._agent_id, since=since)
+                }
         except StoreError as exc:
             log.warning("Call history unavailable: %s", exc)
             self.problem.setText(self.tr("History unavailable: %s") % exc)
@@ -96,8 +107,9 @@ class HistoryPanel(QWidget):
     def call_back_selected(self) -> None:
         """Dial the party of the selected row."""
         items = self.table.selectedItems()
-        if items:
-            party = self.table.item(items[0].row(), 1).data(Qt.ItemDataRole.UserRole)
+        cell = self.table.item(items[0].row(), 1) if items else None
+        if cell is not None:
+            party = cell.data(Qt.ItemDataRole.UserRole)
             if party:
                 self.call_back.emit(party)
 

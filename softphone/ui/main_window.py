@@ -186,8 +186,9 @@ class MainWindow(QMainWindow):
             self.show_problem(str(exc))
             return
         engine = self.phone.engine
-        self._calls[call_id] = CallInfo(call_id, engine.sip_call_id(call_id),
-                                        engine.remote_uri(call_id), state_text="Calling…")
+        self._calls[call_id] = CallInfo(
+            call_id, engine.sip_call_id(call_id), engine.remote_uri(call_id), state_text="Calling…"
+        )
         self.refresh()
 
     def receive_target(self, target: str) -> None:
@@ -302,6 +303,7 @@ class MainWindow(QMainWindow):
         state = session.state
         info = self.current_call()
         now = self._monotonic()
+        page: QWidget
         if state is AgentState.RINGING and info is not None:
             page = self.ringing_panel
             if self.pages.currentWidget() is not page:
@@ -358,8 +360,12 @@ class MainWindow(QMainWindow):
         profile = self.phone.profile
         context = tuple(event.headers.matching(profile.caller_context_headers))
         self._calls[event.call_id] = CallInfo(
-            event.call_id, event.sip_call_id, event.remote_uri,
-            queue=event.headers.get(QUEUE_HEADER) or None, context=context)
+            event.call_id,
+            event.sip_call_id,
+            event.remote_uri,
+            queue=event.headers.get(QUEUE_HEADER) or None,
+            context=context,
+        )
         self._ringing_since[event.call_id] = self._monotonic()
         self.refresh()
 
@@ -383,8 +389,11 @@ class MainWindow(QMainWindow):
     def _call_media_changed(self, event: CallMediaChanged) -> None:
         info = self._calls.get(event.call_id)
         if info is not None:
-            info.held, info.remote_hold, info.muted = (event.local_hold, event.remote_hold,
-                                                       event.muted)
+            info.held, info.remote_hold, info.muted = (
+                event.local_hold,
+                event.remote_hold,
+                event.muted,
+            )
             self.refresh()
 
     def _agent_state_changed(self, change: StateChanged) -> None:

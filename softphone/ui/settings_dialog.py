@@ -54,8 +54,13 @@ _FIELD_NAMES = {
 class SettingsDialog(QDialog):
     """Edit the profile's account and call settings; on Save the profile file is rewritten."""
 
-    def __init__(self, profile: Profile, folder: Path, credentials: Credentials,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        profile: Profile,
+        folder: Path,
+        credentials: Credentials,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Softphone settings"))
         self.profile = profile
@@ -72,36 +77,46 @@ class SettingsDialog(QDialog):
         self.error.setStyleSheet("color: #b00020;")
         self.error.setVisible(False)
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         named(self.save_button, self.tr("Save settings"))
-        named(buttons.button(QDialogButtonBox.StandardButton.Cancel),
-              self.tr("Cancel settings"))
+        named(buttons.button(QDialogButtonBox.StandardButton.Cancel), self.tr("Cancel settings"))
         layout.addWidget(buttons)
 
     def _account_group(self, account: AccountProfile | None) -> QGroupBox:
         group = QGroupBox(self.tr("SIP account"))
         form = QFormLayout(group)
-        self.sip_uri = _line(self.tr("SIP address"), account.sip_uri if account else "",
-                             "sip:1001@pbx.example")
-        self.registrar = _line(self.tr("Registrar"), account.registrar if account else "",
-                               self.tr("sip:pbx.example:5060 (empty: the address's domain)"))
-        self.user = _line(self.tr("Authentication user"), account.user if account else "",
-                          self.tr("empty: the address's user part"))
-        self.password_edit = _line(self.tr("Password"), "",
-                                   self.tr("empty: keep the password in the keychain"))
+        self.sip_uri = _line(
+            self.tr("SIP address"), account.sip_uri if account else "", "sip:1001@pbx.example"
+        )
+        self.registrar = _line(
+            self.tr("Registrar"),
+            account.registrar if account else "",
+            self.tr("sip:pbx.example:5060 (empty: the address's domain)"),
+        )
+        self.user = _line(
+            self.tr("Authentication user"),
+            account.user if account else "",
+            self.tr("empty: the address's user part"),
+        )
+        self.password_edit = _line(
+            self.tr("Password"), "", self.tr("empty: keep the password in the keychain")
+        )
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.transport = _combo(self.tr("Transport"), TRANSPORTS,
-                                account.transport if account else "udp")
+        self.transport = _combo(
+            self.tr("Transport"), TRANSPORTS, account.transport if account else "udp"
+        )
         self.srtp = _combo(self.tr("SRTP"), SRTP_MODES, account.srtp if account else "off")
         self.tls_verify = QCheckBox(self.tr("Verify the server's TLS certificate"))
         named(self.tls_verify, self.tr("Verify TLS certificate"))
         self.tls_verify.setChecked(account.tls_verify if account else True)
         self.tls_warning = plain_label(
-            self.tr("Not verifying lets anyone on the network pose as the PBX."))
+            self.tr("Not verifying lets anyone on the network pose as the PBX.")
+        )
         self.tls_warning.setStyleSheet("color: #b00020;")
         self.tls_verify.toggled.connect(lambda on: self.tls_warning.setVisible(not on))
         self.tls_warning.setVisible(not self.tls_verify.isChecked())
@@ -140,8 +155,10 @@ class SettingsDialog(QDialog):
         auto.addWidget(self.auto_answer_delay)
         auto.addStretch(1)
         self.context_headers = _line(
-            self.tr("Caller context headers"), ", ".join(profile.caller_context_headers),
-            self.tr("Comma-separated; a name ending in * matches a prefix"))
+            self.tr("Caller context headers"),
+            ", ".join(profile.caller_context_headers),
+            self.tr("Comma-separated; a name ending in * matches a prefix"),
+        )
         form.addRow(self.tr("&Wrap-up mode:"), self.wrap_up_mode)
         form.addRow(self.tr("Time &box:"), self.time_box)
         form.addRow(self.tr("Auto-answer:"), auto)
@@ -174,20 +191,32 @@ class SettingsDialog(QDialog):
         if uri or self.registrar.text().strip() or self.user.text().strip():
             if not uri:
                 raise SettingsError("sip_uri", self.tr("type the SIP address, like sip:1001@pbx"))
-            AccountSettings(uri, self.registrar.text().strip(),
-                            transport=self.transport.currentText(),
-                            srtp=self.srtp.currentText())  # the engine's own checks
+            AccountSettings(
+                uri,
+                self.registrar.text().strip(),
+                transport=self.transport.currentText(),
+                srtp=self.srtp.currentText(),
+            )  # the engine's own checks
             old = self.profile.account or AccountProfile(uri)
             account = dataclasses.replace(
-                old, sip_uri=uri, registrar=self.registrar.text().strip(),
-                user=self.user.text().strip(), transport=self.transport.currentText(),
-                srtp=self.srtp.currentText(), tls_verify=self.tls_verify.isChecked())
+                old,
+                sip_uri=uri,
+                registrar=self.registrar.text().strip(),
+                user=self.user.text().strip(),
+                transport=self.transport.currentText(),
+                srtp=self.srtp.currentText(),
+                tls_verify=self.tls_verify.isChecked(),
+            )
         headers = tuple(h.strip() for h in self.context_headers.text().split(",") if h.strip())
         auto = self.auto_answer_delay.value() if self.auto_answer.isChecked() else None
         return dataclasses.replace(
-            self.profile, account=account, wrap_up_mode=self.wrap_up_mode.currentText(),
-            wrap_up_seconds=self.time_box.value(), auto_answer_seconds=auto,
-            caller_context_headers=headers)
+            self.profile,
+            account=account,
+            wrap_up_mode=self.wrap_up_mode.currentText(),
+            wrap_up_seconds=self.time_box.value(),
+            auto_answer_seconds=auto,
+            caller_context_headers=headers,
+        )
 
     def _password(self, account: AccountSettings | None) -> str | None:
         if account is None:
@@ -204,8 +233,9 @@ class SettingsDialog(QDialog):
                 return typed
             raise SettingsError("password", str(exc)) from exc
         if stored is None:
-            raise SettingsError("password", self.tr("the keychain has none for this address: "
-                                                    "type it"))
+            raise SettingsError(
+                "password", self.tr("the keychain has none for this address: type it")
+            )
         return stored
 
     def _refuse(self, text: str) -> None:

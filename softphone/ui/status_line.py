@@ -21,8 +21,9 @@ class StatusLine(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.registration = plain_label(self.tr("Phone: no SIP account (open Settings)"),
-                                        name=self.tr("Registration status"))
+        self.registration = plain_label(
+            self.tr("Phone: no SIP account (open Settings)"), name=self.tr("Registration status")
+        )
         self.store = plain_label("", name=self.tr("Store status"))
         self.store.setVisible(False)
         layout = QHBoxLayout(self)

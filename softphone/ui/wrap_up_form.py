@@ -114,9 +114,11 @@ class WrapUpForm(QWidget):
         self.notes.setPlainText(wrap_up.notes)
         self.resolved.setChecked(bool(wrap_up.resolved))
         self.follow_up.setChecked(wrap_up.follow_up_at is not None)
-        when = (QDateTime.fromSecsSinceEpoch(int(wrap_up.follow_up_at))
-                if wrap_up.follow_up_at is not None
-                else QDateTime.currentDateTime().addDays(1))
+        when = (
+            QDateTime.fromSecsSinceEpoch(int(wrap_up.follow_up_at))
+            if wrap_up.follow_up_at is not None
+            else QDateTime.currentDateTime().addDays(1)
+        )
         self.follow_up_at.setDateTime(when)
         self.follow_up_at.setEnabled(wrap_up.follow_up_at is not None)
         self.skip_button.setVisible(wrap_up.can_skip)
@@ -173,8 +175,9 @@ class WrapUpForm(QWidget):
         self._save_follow_up()
 
     def _save_follow_up(self) -> None:
-        when = self.follow_up_at.dateTime().toSecsSinceEpoch() if self.follow_up.isChecked() \
-            else None
+        when = (
+            self.follow_up_at.dateTime().toSecsSinceEpoch() if self.follow_up.isChecked() else None
+        )
         self._update(follow_up=None if when is None else float(when))
 
     def _update(self, **changes: object) -> None:

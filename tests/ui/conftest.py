@@ -47,9 +47,12 @@ class WindowRig:
         self.keyring = MemoryKeyring()
         self.qt_engine.start()
         self.phone.start(account, password)
-        self.window = MainWindow(self.phone, self.qt_engine,
-                                 credentials=Credentials(self.keyring),
-                                 profile_folder=tmp_path / "profile")
+        self.window = MainWindow(
+            self.phone,
+            self.qt_engine,
+            credentials=Credentials(self.keyring),
+            profile_folder=tmp_path / "profile",
+        )
         qtbot.addWidget(self.window)
         self.window.resize(*WINDOW_SIZE)
         self.window.show()
@@ -67,12 +70,17 @@ def make_window(qtbot, tmp_path):
     rigs: list[WindowRig] = []
 
     def make(kamailio=None, **profile_changes) -> WindowRig:
-        profile = dataclasses.replace(default_profile(AGENT), folder=tmp_path / "profile",
-                                      agent_name="Ada Agent", **profile_changes)
+        profile = dataclasses.replace(
+            default_profile(AGENT),
+            folder=tmp_path / "profile",
+            agent_name="Ada Agent",
+            **profile_changes,
+        )
         account = password = None
         if kamailio is not None:
-            account = AccountSettings(kamailio.user_uri("1001"), kamailio.registrar_uri("udp"),
-                                      register_expires=60)
+            account = AccountSettings(
+                kamailio.user_uri("1001"), kamailio.registrar_uri("udp"), register_expires=60
+            )
             password = kamailio.users["1001"]
         rig = WindowRig(qtbot, tmp_path, profile, account, password or "")
         rigs.append(rig)

@@ -21,9 +21,15 @@ def _log_has(path, text: str, timeout: float = 15.0) -> bool:
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl+C"])
 def test_the_window_process_registers_and_exits_0_on_a_stop_signal(tmp_path, kamailio, signum):
-    profile = write_profile(tmp_path / "profile", {
-        "sip_uri": kamailio.user_uri("1001"), "registrar": kamailio.registrar_uri("udp"),
-        "register_expires": 60}, network={"bind_address": "127.0.0.1"})
+    profile = write_profile(
+        tmp_path / "profile",
+        {
+            "sip_uri": kamailio.user_uri("1001"),
+            "registrar": kamailio.registrar_uri("udp"),
+            "register_expires": 60,
+        },
+        network={"bind_address": "127.0.0.1"},
+    )
     save_password(tmp_path, kamailio.user_uri("1001"), kamailio.users["1001"])
     process = SoftphoneProcess(["--profile", str(profile)], tmp_path)
     log = tmp_path / "logs" / "softphone.log"

@@ -17,8 +17,14 @@ from tests.ui.conftest import OFFSCREEN_NOISE
 
 pytestmark = OFFSCREEN_NOISE
 
-INTERACTIVE = (QAbstractButton, QComboBox, QLineEdit, QPlainTextEdit, QAbstractSpinBox,
-               QAbstractItemView)
+INTERACTIVE = (
+    QAbstractButton,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QAbstractSpinBox,
+    QAbstractItemView,
+)
 
 
 def _controls(root: QWidget) -> list[QWidget]:
@@ -56,9 +62,7 @@ def test_every_control_of_the_window_has_a_name_and_takes_tab_focus(make_window)
     assert _unreachable_or_unnamed(window) == []
 
 
-def test_every_control_of_the_settings_dialog_has_a_name_and_takes_tab_focus(
-    qtbot, make_window
-):
+def test_every_control_of_the_settings_dialog_has_a_name_and_takes_tab_focus(qtbot, make_window):
     dialog = make_window().window.open_settings()
     assert _unreachable_or_unnamed(dialog) == []
     dialog.reject()

@@ -19,8 +19,9 @@ STALL_MS = 50.0
 
 
 def _registered(qtbot, rig) -> None:
-    qtbot.waitUntil(lambda: "Registered" in rig.window.status_line.registration.text(),
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: "Registered" in rig.window.status_line.registration.text(), timeout=WAIT_MS
+    )
 
 
 def _choose(combo, index: int) -> None:
@@ -30,8 +31,9 @@ def _choose(combo, index: int) -> None:
 
 
 def _ivr_call(sipp_factory, kamailio, scenario="uac_ivr_call.xml", **keys):
-    return sipp_factory(scenario, remote=f"{kamailio.host}:{kamailio.udp_port}",
-                        service="1001", keys=keys)
+    return sipp_factory(
+        scenario, remote=f"{kamailio.host}:{kamailio.udp_port}", service="1001", keys=keys
+    )
 
 
 def test_an_ivr_call_is_answered_held_hung_up_wrapped_up_and_listed(
@@ -46,8 +48,7 @@ def test_an_ivr_call_is_answered_held_hung_up_wrapped_up_and_listed(
 
     rig.qt_engine.longest_poll_ms = 0.0  # from here: call setup, with the window's slots
     sipp = _ivr_call(sipp_factory, kamailio, customer_name=HTML_NAME, hold_ms="30000")
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.ringing_panel,
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.ringing_panel, timeout=WAIT_MS)
     name = window.ringing_panel.context.values["X-Customer-Name"]
     assert name.text() == HTML_NAME
     assert name.textFormat() is Qt.TextFormat.PlainText
@@ -59,16 +60,16 @@ def test_an_ivr_call_is_answered_held_hung_up_wrapped_up_and_listed(
     assert window.call_panel.context.values["X-Customer-Name"].text() == HTML_NAME
     assert rig.qt_engine.longest_poll_ms < STALL_MS
 
-    with qtbot.waitSignal(rig.qt_engine.call_media_changed, timeout=WAIT_MS,
-                          check_params_cb=lambda e: e.local_hold):
+    with qtbot.waitSignal(
+        rig.qt_engine.call_media_changed, timeout=WAIT_MS, check_params_cb=lambda e: e.local_hold
+    ):
         qtbot.mouseClick(window.call_panel.hold_button, Qt.MouseButton.LeftButton)
     assert window.call_panel.status.text() == "On hold"
     window.call_panel.keypad_button.click()
     save_screenshot(window, "on_call_held")
 
     qtbot.mouseClick(window.call_panel.hangup_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.wrap_up_form,
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.wrap_up_form, timeout=WAIT_MS)
     form = window.wrap_up_form
     _choose(form.disposition, 1)
     qtbot.keyClicks(form.notes, "Refund <promised>")
@@ -90,7 +91,10 @@ def test_an_ivr_call_is_answered_held_hung_up_wrapped_up_and_listed(
     with open_store(rig.db) as store:
         [final] = store.wrap_ups(agent_id=AGENT)
     assert (final.outcome, final.disposition, final.resolved) == (
-        "submitted", disposition.code, True)
+        "submitted",
+        disposition.code,
+        True,
+    )
     assert final.follow_up_at is not None
 
 
@@ -111,8 +115,13 @@ def test_a_not_ready_agent_refuses_a_queue_call_with_480(
 
 def test_an_outgoing_call_from_the_dial_pad(qtbot, kamailio, peer_factory, make_window):
     peer = peer_factory()
-    peer.send("register", user="1002", password=kamailio.users["1002"],
-              registrar=kamailio.registrar_uri("udp"), transport="udp")
+    peer.send(
+        "register",
+        user="1002",
+        password=kamailio.users["1002"],
+        registrar=kamailio.registrar_uri("udp"),
+        transport="udp",
+    )
     peer.wait_for("reg_state", code=200)
     peer.send("auto_answer", code=200, delay_ms=0)
     rig = make_window(kamailio)
@@ -138,11 +147,11 @@ def test_an_outgoing_call_from_the_dial_pad(qtbot, kamailio, peer_factory, make_
     save_screenshot(window, "outgoing_call")
 
     window.actions_by_name["hangup"].trigger()
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.wrap_up_form,
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.wrap_up_form, timeout=WAIT_MS)
     qtbot.mouseClick(window.wrap_up_form.skip_button, Qt.MouseButton.LeftButton)
     assert window.pages.currentWidget() is window.dial_panel
     assert window.history.table.rowCount() == 1
     assert "1002" in window.history.table.item(0, 1).text()
-    assert rig.phone.engine.registration(rig.phone.account_id).status is \
-        RegistrationStatus.REGISTERED
+    assert (
+        rig.phone.engine.registration(rig.phone.account_id).status is RegistrationStatus.REGISTERED
+    )

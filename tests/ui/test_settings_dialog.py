@@ -41,8 +41,7 @@ def test_registering_from_the_settings_dialog(qtbot, kamailio, make_window, tmp_
     save_screenshot(dialog, "settings")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
-    qtbot.waitUntil(lambda: "Registered" in window.status_line.registration.text(),
-                    timeout=15_000)
+    qtbot.waitUntil(lambda: "Registered" in window.status_line.registration.text(), timeout=15_000)
     assert rig.keyring.secrets == {(SERVICE, kamailio.user_uri("1001")): kamailio.users["1001"]}
     saved = (tmp_path / "profile" / "profile.json").read_text()
     assert kamailio.users["1001"] not in saved
