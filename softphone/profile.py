@@ -247,13 +247,33 @@ def _transfer_targets(value: object) -> tuple[TransferTarget, ...]:
     for index, item in enumerate(value):
         if not isinstance(item, dict) or set(item) != {"name", "uri"}:
             raise _Invalid('expected {"name": ..., "uri": ...}', f"[{index}]")
-        for key, check in (("name", _name), ("uri", _sip_uri)):
+        for key, check in (("name", _name), ("uri", _dial_target)):
             try:
                 check(item[key])
             except _Invalid as exc:
                 raise _Invalid(str(exc), f"[{index}].{key}") from None
-        result.append(TransferTarget(_name(item["name"]), _sip_uri(item["uri"])))
+        result.append(TransferTarget(_name(item["name"]), _dial_target(item["uri"])))
     return tuple(result)
+
+
+_EXTENSION = re.compile(r"^\+?[0-9*#]{1,32}$")
+
+
+def _dial_target(value: object) -> str:
+    """An extension in the agent's domain (such as 8100), or a full SIP URI."""
+    if isinstance(value, str) and _EXTENSION.match(value.strip()):
+        return value.strip()
+    return _sip_uri(value)
+
+
+def default_transfer_targets() -> tuple[TransferTarget, ...]:
+    """The default named transfer targets (IVR menus) from `resources/`."""
+    file = resources_dir() / "transfer_targets.json"
+    try:
+        return _transfer_targets(json.loads(file.read_text(encoding="utf-8"))["transfer_targets"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        key = getattr(exc, "subkey", "")
+        raise ProfileError(file, f"transfer_targets{key}", f"default list unusable: {exc}") from exc
 
 
 # --- the settings, declared once ------------------------------------------------------------
@@ -286,7 +306,7 @@ _SETTINGS = (
     ),
     _Setting("dispositions", "dispositions", None, _choices),  # None: resources/ defaults
     _Setting("not_ready_reasons", "not_ready_reasons", None, _choices),
-    _Setting("transfer_targets", "transfer_targets", [], _transfer_targets),
+    _Setting("transfer_targets", "transfer_targets", None, _transfer_targets),  # None: defaults
     _Setting("network.bind_address", "bind_address", "", _ip_address),
     _Setting("network.sip_port", "sip_port", 0, _whole(0, 65535)),
 )
@@ -329,6 +349,7 @@ def default_profile(agent_id: str | None = None) -> Profile:
         agent_id=agent_id or _login_name(),
         dispositions=default_choices("dispositions"),
         not_ready_reasons=default_choices("not_ready_reasons"),
+        transfer_targets=default_transfer_targets(),
     )
 
 
@@ -367,6 +388,8 @@ def _profile_from(data: dict[str, Any], file: Path, folder: Path) -> Profile:
     for kind in ("dispositions", "not_ready_reasons"):
         if values[kind] is None:
             values[kind] = default_choices(kind)
+    if values["transfer_targets"] is None:
+        values["transfer_targets"] = default_transfer_targets()
     account = None
     if account_data is not None:
         account = AccountProfile(**{s.field: _read(s, data, file) for s in _ACCOUNT_SETTINGS})
@@ -426,6 +449,15 @@ def _login_name() -> str:
         return "agent"
 
 
+# Lists whose defaults live in resources/: a profile that keeps them unchanged
+# does not copy them, so later changes of the defaults reach it.
+_LISTS_WITH_DEFAULTS: dict[str, Callable[[], object]] = {
+    "dispositions": lambda: default_choices("dispositions"),
+    "not_ready_reasons": lambda: default_choices("not_ready_reasons"),
+    "transfer_targets": default_transfer_targets,
+}
+
+
 def save_profile(profile: Profile, folder: str | Path) -> Path:
     """Write `profile` to `folder/profile.json` (checked as `load_profile` checks it).
 
@@ -439,9 +471,9 @@ def save_profile(profile: Profile, folder: str | Path) -> Path:
     data: dict[str, Any] = {}
     for setting in _SETTINGS:
         value = _plain(getattr(profile, setting.field))
-        if setting.field in ("dispositions", "not_ready_reasons") and (
-            value is None or getattr(profile, setting.field) == default_choices(setting.field)
-        ):
+        defaults = _LISTS_WITH_DEFAULTS.get(setting.field)
+        unchanged = defaults is not None and getattr(profile, setting.field) == defaults()
+        if defaults is not None and (value is None or unchanged):
             continue
         _put(data, setting.key, value)
     if profile.account is not None:

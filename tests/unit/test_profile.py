@@ -148,3 +148,28 @@ def test_the_example_in_the_module_docstring_loads(tmp_path):
     example = doc[doc.index("    {") : doc.index("    }") + 5]
     profile = load_profile(write_profile(tmp_path, json.loads(example)))
     assert profile.wrap_up_mode == "time_boxed"
+
+
+def test_named_transfer_targets_default_to_the_ivr_menus_in_resources(tmp_path):
+    from softphone.profile import default_profile, load_profile
+
+    (tmp_path / "profile.json").write_text('{"agent": {"id": "a1"}}')
+    names = [target.name for target in load_profile(tmp_path).transfer_targets]
+    assert names == ["Satisfaction survey", "Payments", "Main menu"]
+    assert default_profile("a1").transfer_targets[0].uri == "8100"
+
+
+def test_a_transfer_target_is_an_extension_or_a_sip_uri(tmp_path):
+    import json
+
+    import pytest
+
+    from softphone.profile import ProfileError, load_profile
+
+    targets = [{"name": "Billing", "uri": "sip:ivr-billing@pbx"}, {"name": "Ops", "uri": "7001"}]
+    (tmp_path / "profile.json").write_text(json.dumps({"transfer_targets": targets}))
+    assert [t.uri for t in load_profile(tmp_path).transfer_targets] == ["sip:ivr-billing@pbx", "7001"]
+    targets[1]["uri"] = "call ops"
+    (tmp_path / "profile.json").write_text(json.dumps({"transfer_targets": targets}))
+    with pytest.raises(ProfileError, match=r"transfer_targets\[1\]\.uri"):
+        load_profile(tmp_path)
