@@ -168,7 +168,8 @@ def test_a_transfer_target_is_an_extension_or_a_sip_uri(tmp_path):
 
     targets = [{"name": "Billing", "uri": "sip:ivr-billing@pbx"}, {"name": "Ops", "uri": "7001"}]
     (tmp_path / "profile.json").write_text(json.dumps({"transfer_targets": targets}))
-    assert [t.uri for t in load_profile(tmp_path).transfer_targets] == ["sip:ivr-billing@pbx", "7001"]
+    uris = [t.uri for t in load_profile(tmp_path).transfer_targets]
+    assert uris == ["sip:ivr-billing@pbx", "7001"]
     targets[1]["uri"] = "call ops"
     (tmp_path / "profile.json").write_text(json.dumps({"transfer_targets": targets}))
     with pytest.raises(ProfileError, match=r"transfer_targets\[1\]\.uri"):
