@@ -30,13 +30,17 @@ from softphone.sip import (
     AccountSettings,
     CallDirection,
     CallMediaChanged,
+    CallReplaced,
     CallState,
     CallStateChanged,
+    EngineError,
     EngineEvent,
     IncomingCall,
     SipEngine,
+    TransferProgress,
+    TransferRequested,
 )
-from supervisor.store import CallAnswered, CallEnded, CallStarted, StoreWriter
+from supervisor.store import CallAnswered, CallEnded, CallStarted, StoreWriter, Transfer
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +63,31 @@ class _PhoneCall:
     held_since: float | None = None
     hold_seconds: float = 0.0
     answer_at: float | None = None
+    context: tuple[tuple[str, str], ...] = ()
+    # The call the agent session knows this leg by: its own, or for a consult
+    # leg or a leg that a transfer put in place of another, the caller's.
+    session_call_id: str = ""
+    transferred: bool = False
+    unrecorded: bool = False  # placed by the engine (a REFER): stored once its Call-ID is known
+
+
+@dataclass(frozen=True)
+class PhoneNotice:
+    """A message for the agent about a call: transfer progress, a failed consult."""
+
+    call_id: int
+    text: str
+    warning: bool = False
+
+
+@dataclass
+class _Transfer:
+    call_id: int
+    kind: str  # blind or attended
+    target: str
+    label: str
+    requested_at: float
+    consult_call_id: int | None = None
 
 
 class Phone:
@@ -78,6 +107,8 @@ class Phone:
         self.profile = profile
         self._clock = clock
         self._calls: dict[int, _PhoneCall] = {}
+        self.transfers: dict[int, _Transfer] = {}
+        self._notice_listeners: list[Callable[[PhoneNotice], None]] = []
         self.account_id: int | None = None
         engine.add_listener(self.on_event)
 
@@ -111,7 +142,9 @@ class Phone:
         call_id = self.engine.make_call(self.account_id, target)
         sip_call_id = self.engine.sip_call_id(call_id)
         remote = self.engine.remote_uri(call_id)
-        self._calls[call_id] = _PhoneCall(call_id, sip_call_id, CallDirection.OUTBOUND, remote)
+        self._calls[call_id] = _PhoneCall(
+            call_id, sip_call_id, CallDirection.OUTBOUND, remote, session_call_id=sip_call_id
+        )
         self.session.dial_out(sip_call_id)
         self.store.record(
             CallStarted(
@@ -151,6 +184,98 @@ class Phone:
         """Send DTMF digits to the other side (an IVR menu, say)."""
         self.engine.send_dtmf(call_id, digits)
 
+    # -- transfers --------------------------------------------------------
+
+    def add_notice_listener(self, listener: Callable[[PhoneNotice], None]) -> None:
+        """Call `listener` with each message for the agent (transfer progress and failures)."""
+        self._notice_listeners.append(listener)
+
+    def transfer_target(self, text: str) -> tuple[str, str]:
+        """(what to dial, what to call it) for a typed number, SIP URI or named target."""
+        wanted = text.strip().casefold()
+        for target in self.profile.transfer_targets:
+            if target.name.casefold() == wanted:
+                return target.uri, target.name
+        return text.strip(), text.strip()
+
+    def blind_transfer(self, call_id: int, target: str) -> None:
+        """Send the caller to `target` (number, URI or named IVR menu) and leave the call.
+
+        The caller context goes along in the Refer-To URI. Progress and the
+        outcome arrive as notices; a failure leaves the caller with the agent.
+        """
+        call = self._require_call(call_id)
+        dial, label = self.transfer_target(target)
+        self.engine.transfer(call_id, dial, call.context)
+        self.transfers[call_id] = _Transfer(call_id, "blind", dial, label, self._clock())
+        self._notify(call_id, f"Transferring to {label}…")
+
+    def consult(self, call_id: int, target: str) -> int:
+        """Hold the caller and call `target` to talk first (the start of an attended transfer)."""
+        call = self._require_call(call_id)
+        if call_id in self.transfers:
+            raise IllegalTransition("A transfer of this call is already under way.")
+        dial, label = self.transfer_target(target)
+        if call.held_since is None:
+            self.hold(call_id)
+        consult_id = self.engine.make_call(self._account(), dial, call.context)
+        self._calls[consult_id] = _PhoneCall(
+            consult_id,
+            self.engine.sip_call_id(consult_id),
+            CallDirection.OUTBOUND,
+            self.engine.remote_uri(consult_id),
+            context=call.context,
+            session_call_id=call.session_call_id,
+        )
+        self.store.record(
+            CallStarted(
+                self._calls[consult_id].sip_call_id,
+                self.session.agent_id,
+                "outbound",
+                self._clock(),
+                remote_party=self._calls[consult_id].remote,
+                context=call.context,
+            )
+        )
+        self.transfers[call_id] = _Transfer(
+            call_id, "attended", dial, label, self._clock(), consult_id
+        )
+        self._notify(call_id, f"Calling {label}; the caller is on hold.")
+        return consult_id
+
+    def complete_transfer(self, call_id: int) -> None:
+        """Join the held caller with the consulted party (REFER with Replaces)."""
+        transfer = self.transfers.get(call_id)
+        if transfer is None or transfer.consult_call_id is None:
+            raise IllegalTransition("There is no consult call to complete the transfer with.")
+        self.engine.transfer_to_call(call_id, transfer.consult_call_id)
+        self._notify(call_id, f"Transferring the caller to {transfer.label}…")
+
+    def swap(self, call_id: int) -> None:
+        """Talk to the other party of an attended transfer: the caller or the consulted one."""
+        transfer = self.transfers.get(call_id)
+        if transfer is None or transfer.consult_call_id is None:
+            raise IllegalTransition("There is no consult call to swap with.")
+        caller = self._require_call(call_id)
+        consult_id = transfer.consult_call_id
+        if caller.held_since is not None:
+            self.hold(consult_id)
+            self.resume(call_id)
+        else:
+            self.hold(call_id)
+            self.resume(consult_id)
+
+    def cancel_consult(self, call_id: int) -> None:
+        """Hang up the consult call and go back to the caller."""
+        transfer = self.transfers.pop(call_id, None)
+        if transfer is None or transfer.consult_call_id is None:
+            raise IllegalTransition("There is no consult call to cancel.")
+        self.hangup(transfer.consult_call_id)
+        self._record_transfer(transfer, "cancelled", None)
+        if self._require_call(call_id).held_since is not None:
+            self.resume(call_id)
+        self._notify(call_id, "Back with the caller.")
+
     def tick(self) -> None:
         """About once a second: time box, auto-answer, and catching up with the store."""
         now = self._clock()
@@ -186,6 +311,12 @@ class Phone:
             call = self._calls.get(event.call_id)
             if call is not None and not event.local_hold:
                 self._end_hold(call)
+        elif isinstance(event, TransferProgress):
+            self._transfer_progress(event)
+        elif isinstance(event, TransferRequested):
+            self._transferred_away(event.call_id, event.new_call_id, event.target, inbound=False)
+        elif isinstance(event, CallReplaced):
+            self._transferred_away(event.call_id, event.new_call_id, event.remote_uri, inbound=True)
 
     def _incoming(self, event: IncomingCall) -> None:
         headers = event.headers
@@ -194,7 +325,14 @@ class Phone:
             (name, value[:MAX_CONTEXT_VALUE])
             for name, value in headers.matching(self.profile.caller_context_headers)
         )
-        call = _PhoneCall(event.call_id, event.sip_call_id, CallDirection.INBOUND, event.remote_uri)
+        call = _PhoneCall(
+            event.call_id,
+            event.sip_call_id,
+            CallDirection.INBOUND,
+            event.remote_uri,
+            context=context,
+            session_call_id=event.sip_call_id,
+        )
         self._calls[event.call_id] = call
         agent = self.session.agent_id
         self.store.record(
@@ -223,11 +361,25 @@ class Phone:
         if call is None:
             return
         agent = self.session.agent_id
+        if call.unrecorded and event.sip_call_id:
+            call.unrecorded = False
+            call.sip_call_id = event.sip_call_id
+            self.store.record(
+                CallStarted(
+                    call.sip_call_id,
+                    agent,
+                    call.direction.value,
+                    self._clock(),
+                    remote_party=call.remote,
+                    context=call.context,
+                )
+            )
+        primary = call.sip_call_id == call.session_call_id
         if event.state is CallState.CONFIRMED and not call.answered:
             call.answered = True
             call.answer_at = None
             self.store.record(CallAnswered(call.sip_call_id, agent, self._clock()))
-            if call.declined is None:
+            if call.declined is None and primary:
                 self.session.call_answered(call.sip_call_id)
         elif event.state is CallState.DISCONNECTED:
             del self._calls[event.call_id]
@@ -242,7 +394,128 @@ class Phone:
                     event.code or None,
                 )
             )
-            self.session.call_ended(call.sip_call_id)
+            self._consult_ended(call, event)
+            if not any(c.session_call_id == call.session_call_id for c in self._calls.values()):
+                self.session.call_ended(call.session_call_id)
+
+    def _transfer_progress(self, event: TransferProgress) -> None:
+        transfer = self.transfers.get(event.call_id)
+        if transfer is None:
+            return
+        label = transfer.label
+        if not event.final:
+            stage = "ringing" if event.code in (180, 183) else "trying"
+            self._notify(event.call_id, f"Transfer to {label}: {stage} ({event.code}).")
+            return
+        del self.transfers[event.call_id]
+        if event.succeeded:
+            call = self._calls.get(event.call_id)
+            if call is not None:
+                call.transferred = True
+            consult = self._calls.get(transfer.consult_call_id or -1)
+            if consult is not None:
+                consult.transferred = True
+            self._record_transfer(transfer, "completed", event.code)
+            self._notify(event.call_id, f"Transferred to {label}.")
+            return
+        self._record_transfer(transfer, "failed", event.code)
+        where = "on hold" if transfer.kind == "attended" else "still on the line"
+        self._notify(
+            event.call_id,
+            f"Transfer to {label} failed: {event.code} {event.reason}. The caller is {where}.",
+            warning=True,
+        )
+
+    def _consult_ended(self, call: _PhoneCall, event: CallStateChanged) -> None:
+        """A consult leg ended before the transfer completed: say so; the caller stays held."""
+        for transfer in list(self.transfers.values()):
+            if transfer.consult_call_id != call.call_id or call.transferred:
+                continue
+            del self.transfers[transfer.call_id]
+            self._record_transfer(transfer, "failed", event.code or None)
+            what = "did not answer" if not call.answered else "hung up"
+            reason = f" ({event.code} {event.reason})" if not call.answered else ""
+            self._notify(
+                transfer.call_id,
+                f"{transfer.label} {what}{reason}. The caller is on hold: resume to go back.",
+                warning=True,
+            )
+
+    def _transferred_away(self, old_id: int, new_id: int, remote: str, *, inbound: bool) -> None:
+        """A REFER or a Replaces moved the agent's call to a new leg: follow it."""
+        old = self._calls.get(old_id)
+        if old is None:
+            return
+        old.transferred = True
+        new = _PhoneCall(
+            new_id,
+            "",
+            CallDirection.INBOUND if inbound else CallDirection.OUTBOUND,
+            remote,
+            answered=inbound,
+            context=old.context,
+            session_call_id=old.session_call_id,
+            unrecorded=True,
+        )
+        self._calls[new_id] = new
+        try:
+            new.sip_call_id = self.engine.sip_call_id(new_id)
+        except EngineError:
+            new.sip_call_id = ""
+        if new.sip_call_id:  # a Replaces call is known at once; a REFER's once it is placed
+            new.unrecorded = False
+            agent, now = self.session.agent_id, self._clock()
+            self.store.record(
+                CallStarted(
+                    new.sip_call_id,
+                    agent,
+                    new.direction.value,
+                    now,
+                    remote_party=remote,
+                    context=new.context,
+                )
+            )
+            if inbound:
+                self.store.record(CallAnswered(new.sip_call_id, agent, now))
+        self._notify(old_id, f"The call was transferred to {remote}.")
+
+    def _record_transfer(self, transfer: _Transfer, result: str, code: int | None) -> None:
+        call = self._calls.get(transfer.call_id)
+        sip_call_id = call.sip_call_id if call is not None else ""
+        if not sip_call_id:
+            return
+        self.store.record(
+            Transfer(
+                sip_call_id,
+                self.session.agent_id,
+                transfer.kind,
+                transfer.label,
+                result,
+                transfer.requested_at,
+                self._clock(),
+                code,
+            )
+        )
+
+    def _notify(self, call_id: int, text: str, *, warning: bool = False) -> None:
+        notice = PhoneNotice(call_id, text, warning)
+        (log.warning if warning else log.info)("Call %d: %s", call_id, text)
+        for listener in list(self._notice_listeners):
+            try:
+                listener(notice)
+            except Exception:
+                log.exception("Notice listener failed")
+
+    def _require_call(self, call_id: int) -> _PhoneCall:
+        call = self._calls.get(call_id)
+        if call is None:
+            raise IllegalTransition("That call has ended.")
+        return call
+
+    def _account(self) -> int:
+        if self.account_id is None:
+            raise IllegalTransition("There is no account to call from.")
+        return self.account_id
 
     def _end_hold(self, call: _PhoneCall | None) -> None:
         if call is not None and call.held_since is not None:
@@ -264,6 +537,8 @@ def _end_reason(call: _PhoneCall, event: CallStateChanged) -> str:
     """Why the call ended, in the store's words."""
     if call.declined is not None:
         return "declined"
+    if call.transferred:
+        return "transferred"
     if call.answered:
         return "agent_hung_up" if call.hung_up_here else "caller_hung_up"
     if call.direction is CallDirection.INBOUND:
