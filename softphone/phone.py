@@ -88,6 +88,7 @@ class _Transfer:
     label: str
     requested_at: float
     consult_call_id: int | None = None
+    completing: bool = False  # REFER with Replaces sent: the consult leg is expected to end
 
 
 class Phone:
@@ -249,6 +250,7 @@ class Phone:
         if transfer is None or transfer.consult_call_id is None:
             raise IllegalTransition("There is no consult call to complete the transfer with.")
         self.engine.transfer_to_call(call_id, transfer.consult_call_id)
+        transfer.completing = True
         self._notify(call_id, f"Transferring the caller to {transfer.label}…")
 
     def swap(self, call_id: int) -> None:
@@ -384,6 +386,7 @@ class Phone:
         elif event.state is CallState.DISCONNECTED:
             del self._calls[event.call_id]
             self._end_hold(call)
+            self._consult_ended(call, event)
             self.store.record(
                 CallEnded(
                     call.sip_call_id,
@@ -394,7 +397,6 @@ class Phone:
                     event.code or None,
                 )
             )
-            self._consult_ended(call, event)
             if not any(c.session_call_id == call.session_call_id for c in self._calls.values()):
                 self.session.call_ended(call.session_call_id)
 
@@ -430,6 +432,11 @@ class Phone:
         """A consult leg ended before the transfer completed: say so; the caller stays held."""
         for transfer in list(self.transfers.values()):
             if transfer.consult_call_id != call.call_id or call.transferred:
+                continue
+            if transfer.completing:
+                # The consulted party took the caller (Replaces) and let our leg go;
+                # the NOTIFY on the caller's leg still brings the outcome.
+                call.transferred = True
                 continue
             del self.transfers[transfer.call_id]
             self._record_transfer(transfer, "failed", event.code or None)

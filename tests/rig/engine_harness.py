@@ -71,6 +71,19 @@ class EngineHarness:
             self.engine.poll(10)
         return True
 
+    def wait_peer(self, peer: Any, event: str, timeout: float = 10.0, **match: Any) -> Any:
+        """A peer's event, polling this engine meanwhile (the peer may be waiting on us)."""
+        deadline = time.monotonic() + timeout
+
+        def seen() -> bool:
+            return any(
+                all(e.get(key) == value for key, value in match.items()) for e in peer.events(event)
+            )
+
+        while not seen() and time.monotonic() < deadline:
+            self.engine.poll(10)
+        return peer.wait_for(event, timeout=0.5, **match)
+
     def register(
         self,
         kamailio: Any,
