@@ -185,6 +185,33 @@ class Phone:
         """Send DTMF digits to the other side (an IVR menu, say)."""
         self.engine.send_dtmf(call_id, digits)
 
+    def current_call_id(self) -> int | None:
+        """The engine id of the leg the agent's current call is on (not a consult leg).
+
+        Usually the call that rang or was dialled; after a transfer by the
+        other side, the leg that took its place.
+        """
+        wanted = self.session.call_id
+        consults = {t.consult_call_id for t in self.transfers.values()}
+        legs = [
+            c.call_id
+            for c in self._calls.values()
+            if c.session_call_id == wanted and c.call_id not in consults
+        ]
+        return legs[-1] if legs else None
+
+    def call_context(self, call_id: int) -> tuple[tuple[str, str], ...]:
+        """The caller context a call came with (or inherited from the call it replaced)."""
+        call = self._calls.get(call_id)
+        return call.context if call is not None else ()
+
+    def consult_label(self, call_id: int) -> str | None:
+        """Who the agent is consulting about `call_id`, while a consult call is up."""
+        transfer = self.transfers.get(call_id)
+        if transfer is None or transfer.consult_call_id is None:
+            return None
+        return transfer.label
+
     # -- transfers --------------------------------------------------------
 
     def add_notice_listener(self, listener: Callable[[PhoneNotice], None]) -> None:

@@ -136,6 +136,10 @@ class CallPanel(QWidget):
     mute_toggled = Signal(bool)
     dtmf_pressed = Signal(str)
     hangup_clicked = Signal()
+    transfer_clicked = Signal()
+    complete_clicked = Signal()
+    swap_clicked = Signal()
+    cancel_consult_clicked = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -154,10 +158,20 @@ class CallPanel(QWidget):
         self.keypad_button = QPushButton(self.tr("&Keypad"))
         self.keypad_button.setCheckable(True)
         named(self.keypad_button, self.tr("Show keypad"), self.tr("Send tones to an IVR menu"))
+        self.transfer_button = QPushButton(self.tr("&Transfer…"))
+        named(
+            self.transfer_button,
+            self.tr("Transfer"),
+            self.tr("Send the caller to an IVR menu or a colleague"),
+        )
+        self.transfer_button.clicked.connect(self.transfer_clicked)
         self.hangup_button = QPushButton(self.tr("Hang &up"))
         named(self.hangup_button, self.tr("Hang up"), self.tr("End the call"))
         self.hangup_button.setStyleSheet("background: #b00020; color: white; padding: 6px;")
         self.hangup_button.clicked.connect(self.hangup_clicked)
+        self.notice = plain_label(name=self.tr("Transfer progress"))
+        self.notice.setVisible(False)
+        self.consult_bar = self._consult_bar()
         self.keypad = Keypad(self.tr("Tone key"))
         self.keypad.setVisible(False)
         self.keypad.digit_pressed.connect(self.dtmf_pressed)
@@ -171,14 +185,70 @@ class CallPanel(QWidget):
         clock.addWidget(self.status, 0, Qt.AlignmentFlag.AlignRight)
         top.addLayout(clock)
         buttons = QHBoxLayout()
-        for button in (self.hold_button, self.mute_button, self.keypad_button, self.hangup_button):
+        for button in (
+            self.hold_button,
+            self.mute_button,
+            self.keypad_button,
+            self.transfer_button,
+            self.hangup_button,
+        ):
             buttons.addWidget(button, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(buttons)
+        layout.addWidget(self.consult_bar)
+        layout.addWidget(self.notice)
         layout.addWidget(self.keypad)
         layout.addWidget(self.context)
         layout.addStretch(1)
+
+    def _consult_bar(self) -> QGroupBox:
+        bar = QGroupBox(self.tr("Consulting"))
+        self.consult_label = plain_label(name=self.tr("Consulted party"))
+        self.complete_button = QPushButton(self.tr("Com&plete transfer"))
+        named(
+            self.complete_button,
+            self.tr("Complete transfer"),
+            self.tr("Join the caller with the person you consulted, and leave"),
+        )
+        self.complete_button.clicked.connect(self.complete_clicked)
+        self.swap_button = QPushButton(self.tr("S&wap"))
+        named(
+            self.swap_button,
+            self.tr("Swap"),
+            self.tr("Talk to the other one: the caller or the person you consulted"),
+        )
+        self.swap_button.clicked.connect(self.swap_clicked)
+        self.cancel_consult_button = QPushButton(self.tr("Back to &caller"))
+        named(
+            self.cancel_consult_button,
+            self.tr("Back to caller"),
+            self.tr("Hang up the consult call and return to the caller"),
+        )
+        self.cancel_consult_button.clicked.connect(self.cancel_consult_clicked)
+        row = QHBoxLayout()
+        for button in (self.complete_button, self.swap_button, self.cancel_consult_button):
+            row.addWidget(button, 1)
+        layout = QVBoxLayout(bar)
+        layout.addWidget(self.consult_label)
+        layout.addLayout(row)
+        bar.setVisible(False)
+        return bar
+
+    def show_consult(self, label: str | None) -> None:
+        """Show the consult controls while a consult call is up (`label`), or hide them."""
+        self.consult_bar.setVisible(label is not None)
+        if label is not None:
+            self.consult_label.setText(
+                self.tr("Talking to %s before the transfer; the caller is on hold.") % label
+            )
+        self.transfer_button.setEnabled(label is None)
+
+    def show_notice(self, text: str, warning: bool) -> None:
+        """A message about the call, such as transfer progress or a failure."""
+        self.notice.setText(text)
+        self.notice.setStyleSheet("color: #b00020; font-weight: bold;" if warning else "")
+        self.notice.setVisible(bool(text))
 
     def show_call(self, info: CallInfo, now: float) -> None:
         """Show `info`; `now` is monotonic seconds, for the call timer."""
@@ -187,6 +257,8 @@ class CallPanel(QWidget):
         if self.context.property("call_id") != info.call_id:
             self.context.setProperty("call_id", info.call_id)
             self.context.show_context(info.context)
+            self.show_notice("", False)
+            self.show_consult(None)
         self.update_call(info, now)
 
     def update_call(self, info: CallInfo, now: float) -> None:
@@ -213,3 +285,4 @@ class CallPanel(QWidget):
         self.hold_button.setEnabled(connected)
         self.mute_button.setEnabled(connected)
         self.keypad_button.setEnabled(connected)
+        self.transfer_button.setEnabled(connected and not self.consult_bar.isVisible())
