@@ -239,6 +239,7 @@ class CallPanel(QWidget):
         """Show the consult controls while a consult call is up (`label`), or hide them."""
         self.consult_bar.setVisible(label is not None)
         if label is not None:
+            self.heading.caption.setText(self.tr("Caller (on hold while you consult)"))
             self.consult_label.setText(
                 self.tr("Talking to %s before the transfer; the caller is on hold.") % label
             )
