@@ -193,3 +193,19 @@ def test_a_transfer_by_the_other_side_keeps_the_agent_on_call_until_the_new_call
     assert phone.session.state is AgentState.ON_CALL
     target.send("hangup")
     assert phone.harness.eventually(lambda: phone.session.state is AgentState.WRAP_UP)
+
+
+def test_a_call_transferred_to_us_shows_who_referred_it(make_phone, kamailio, registered_peer):
+    phone = make_phone()
+    caller = registered_peer("1002", auto_answer=200)
+    colleague = registered_peer("1003")
+    colleague.send("call", uri=kamailio.user_uri("1002"))
+    colleague.wait_for("call_state", state="CONFIRMED")
+    colleague.send("transfer", uri=kamailio.user_uri("1001"))
+    incoming = phone.harness.wait_for(IncomingCall)
+    referred_by = incoming.headers.get("Referred-By") or ""
+    assert "1003" in referred_by
+    with open_store(phone.db) as store:
+        [call] = store.calls(agent_id=AGENT)
+    assert "1003" in dict(call.context)["Referred-By"]
+    assert caller
