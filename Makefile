@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 DEB_PACKAGES := kamailio kamailio-tls-modules sip-tester libportaudio2 \
 	pulseaudio pulseaudio-utils libasound2-plugins openssl \
 	libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 \
-	fonts-dejavu-core
+	fonts-dejavu-core fonts-noto-cjk
 
 # The first Python from 3.10 to 3.12 on PATH: pjsua2 wheels stop at 3.12.
 PYTHON ?= $(shell for p in python3.12 python3.11 python3.10 python3; do \

@@ -64,6 +64,7 @@ class _PhoneCall:
     hold_seconds: float = 0.0
     answer_at: float | None = None
     context: tuple[tuple[str, str], ...] = ()
+    queue: str | None = None
     # The call the agent session knows this leg by: its own, or for a consult
     # leg or a leg that a transfer put in place of another, the caller's.
     session_call_id: str = ""
@@ -200,10 +201,10 @@ class Phone:
         ]
         return legs[-1] if legs else None
 
-    def call_context(self, call_id: int) -> tuple[tuple[str, str], ...]:
-        """The caller context a call came with (or inherited from the call it replaced)."""
+    def call_details(self, call_id: int) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+        """The queue and caller context of a call (or of the call it took the place of)."""
         call = self._calls.get(call_id)
-        return call.context if call is not None else ()
+        return (call.queue, call.context) if call is not None else (None, ())
 
     def consult_label(self, call_id: int) -> str | None:
         """Who the agent is consulting about `call_id`, while a consult call is up."""
@@ -360,6 +361,7 @@ class Phone:
             CallDirection.INBOUND,
             event.remote_uri,
             context=context,
+            queue=queue,
             session_call_id=event.sip_call_id,
         )
         self._calls[event.call_id] = call
@@ -488,6 +490,7 @@ class Phone:
             remote,
             answered=inbound,
             context=old.context,
+            queue=old.queue,
             session_call_id=old.session_call_id,
             unrecorded=True,
         )

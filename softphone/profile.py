@@ -15,7 +15,10 @@ one is refused.
       "dispositions": [{"code": "sale", "label": "Sale"}],
       "not_ready_reasons": [{"code": "lunch", "label": "Lunch"}],
       "transfer_targets": [{"name": "Billing menu", "uri": "sip:ivr-billing@pbx.example"}],
-      "network": {"bind_address": "", "sip_port": 5070}
+      "network": {"bind_address": "", "sip_port": 5070},
+      "audio": {"ringer_device": "Speakers"},
+      "ui": {"language": "zh_TW"},
+      "shortcuts": {"answer": "Ctrl+Shift+A", "transfer": "F8"}
     }
 
 Dispositions and Not Ready reasons default to `resources/dispositions.json`
@@ -40,11 +43,30 @@ WRAP_UP_MODES = ("optional", "mandatory", "time_boxed")
 STATES_AFTER_LOGIN = ("not_ready", "available")
 TRANSPORTS = ("udp", "tcp", "tls")
 SRTP_MODES = ("off", "optional", "mandatory")
-DEFAULT_CONTEXT_HEADERS = ("X-IVR-*", "X-Customer-*", "X-Queue", "Call-Info", "User-to-User")
+DEFAULT_CONTEXT_HEADERS = (
+    "X-IVR-*",
+    "X-Customer-*",
+    "X-Queue",
+    "Call-Info",
+    "User-to-User",
+    "Referred-By",  # who transferred the call here, when it came by a transfer
+)
+LANGUAGES = ("system", "en", "zh_TW")  # "system": the system locale's, English otherwise
+# The call actions that take a keyboard shortcut, and their default keys (Qt's
+# portable key-sequence text: "Ctrl" is Command on macOS).
+DEFAULT_SHORTCUTS = {
+    "answer": "Ctrl+Shift+A",
+    "hang_up": "Ctrl+Shift+E",
+    "hold": "Ctrl+Shift+H",
+    "mute": "Ctrl+Shift+M",
+    "transfer": "Ctrl+Shift+T",
+}
 
 _SECRET_WORDS = ("password", "passwd", "secret")
 _CODE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 _HEADER_PATTERN = re.compile(r"^[A-Za-z0-9!#$%&'+.^_`|~-]+\*?$")
+# One key with optional modifiers, as Qt writes it: "Ctrl+Shift+A", "F8", "Alt+Return".
+_KEY_SEQUENCE = re.compile(r"^((Ctrl|Shift|Alt|Meta|Num)\+)*([A-Za-z0-9]+|[^+\s])$")
 
 
 class ProfileError(ValueError):
@@ -115,7 +137,19 @@ class Profile:
     transfer_targets: tuple[TransferTarget, ...] = ()
     bind_address: str = ""  # the local IP address SIP binds to; "" for all
     sip_port: int = 0  # the local SIP port; 0 for any free one
+    ringer_device: str = ""  # the output device that rings, by name; "" for the default
+    language: str = "system"  # one of LANGUAGES
+    shortcut_answer: str = DEFAULT_SHORTCUTS["answer"]
+    shortcut_hang_up: str = DEFAULT_SHORTCUTS["hang_up"]
+    shortcut_hold: str = DEFAULT_SHORTCUTS["hold"]
+    shortcut_mute: str = DEFAULT_SHORTCUTS["mute"]
+    shortcut_transfer: str = DEFAULT_SHORTCUTS["transfer"]
     folder: Path | None = None
+
+    @property
+    def shortcuts(self) -> dict[str, str]:
+        """The key of each call action (see DEFAULT_SHORTCUTS); "" for none."""
+        return {action: getattr(self, f"shortcut_{action}") for action in DEFAULT_SHORTCUTS}
 
     def disposition(self, code: str) -> Choice | None:
         """The disposition with `code`, or None if the profile has none."""
@@ -189,6 +223,13 @@ def _ip_address(value: object) -> str:
             raise _Invalid(
                 f"'{text}' is not an IP address like 127.0.0.1 (or empty for all)"
             ) from None
+    return text
+
+
+def _key_sequence(value: object) -> str:
+    text = _text(value)
+    if text and not _KEY_SEQUENCE.match(text):
+        raise _Invalid(f"'{text}' is not a key like Ctrl+Shift+A or F8 (or empty for none)")
     return text
 
 
@@ -309,6 +350,12 @@ _SETTINGS = (
     _Setting("transfer_targets", "transfer_targets", None, _transfer_targets),  # None: defaults
     _Setting("network.bind_address", "bind_address", "", _ip_address),
     _Setting("network.sip_port", "sip_port", 0, _whole(0, 65535)),
+    _Setting("audio.ringer_device", "ringer_device", "", _text),
+    _Setting("ui.language", "language", "system", _one_of(*LANGUAGES)),
+    *(
+        _Setting(f"shortcuts.{action}", f"shortcut_{action}", key, _key_sequence)
+        for action, key in DEFAULT_SHORTCUTS.items()
+    ),
 )
 
 _ACCOUNT_SETTINGS = (
@@ -390,6 +437,7 @@ def _profile_from(data: dict[str, Any], file: Path, folder: Path) -> Profile:
             values[kind] = default_choices(kind)
     if values["transfer_targets"] is None:
         values["transfer_targets"] = default_transfer_targets()
+    _refuse_shared_keys(values, file)
     account = None
     if account_data is not None:
         account = AccountProfile(**{s.field: _read(s, data, file) for s in _ACCOUNT_SETTINGS})
@@ -409,6 +457,20 @@ def _read(setting: _Setting, data: Mapping[str, Any], file: Path) -> Any:
         return setting.check(node)
     except _Invalid as exc:
         raise ProfileError(file, setting.key + exc.subkey, str(exc)) from None
+
+
+def _refuse_shared_keys(values: Mapping[str, Any], file: Path) -> None:
+    """Two call actions on one key: the second would never fire."""
+    owner: dict[str, str] = {}
+    for action in DEFAULT_SHORTCUTS:
+        key = values[f"shortcut_{action}"]
+        if not key:
+            continue
+        if key.lower() in owner:
+            raise ProfileError(
+                file, f"shortcuts.{action}", f"{key} is already the key of {owner[key.lower()]}"
+            )
+        owner[key.lower()] = action.replace("_", " ")
 
 
 def _refuse_unknown(data: Mapping[str, Any], declared: set[str], file: Path) -> None:

@@ -19,6 +19,7 @@ no pjsua2 call, no Qt, no logging there.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -87,8 +88,8 @@ class PortAudioBridge:
         self.latency = latency
         self.frame_samples = clock_rate * FRAME_MS // 1000
         frame_bytes = self.frame_samples * BYTES_PER_SAMPLE
-        self.to_headset = FrameRing(frame_bytes, high_water=3)
-        self.from_headset = FrameRing(frame_bytes, high_water=3)
+        self.to_headset = FrameRing(frame_bytes)
+        self.from_headset = FrameRing(frame_bytes)
         self._port: _BridgePort | None = None
         self._streams: list[Any] = []
         self._underflows = 0
@@ -155,7 +156,10 @@ class PortAudioBridge:
     def stats(self) -> BridgeStats:
         """Counters since the bridge started."""
         return BridgeStats(
-            self.to_headset.stats, self.from_headset.stats, self._underflows, self._overflows
+            dataclasses.replace(self.to_headset.stats),
+            dataclasses.replace(self.from_headset.stats),
+            self._underflows,
+            self._overflows,
         )
 
     def stream_latency(self) -> tuple[float, float]:

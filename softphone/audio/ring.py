@@ -1,11 +1,14 @@
 """A byte ring for 20 ms audio frames between two clocks.
 
 One thread writes frames (PortAudio's callback, or pjsua2's media clock) and
-another reads them. The two clocks drift, so the ring keeps its fill near a
-target: when it grows past `high_water` the oldest frames are dropped, and
-when a reader finds it empty it gets the last frame once more (a short gap
-is less audible repeated than silent), then silence. Both are counted, so a
-benchmark can say how often it happened.
+another reads them. The two sides deliver in bursts (PortAudio through
+PulseAudio hands over two frames every 40 ms) and their clocks drift apart
+slowly. The ring absorbs bursts without touching the audio, and trims drift
+only when it has built up: when the fill never fell below `excess` frames
+during a whole `window` of reads, one frame of standing delay is dropped.
+When a reader finds the ring empty it gets the last frame once more (a short
+gap is less audible repeated than silent), then silence. Drops and repeats
+are counted, so a benchmark can say how often they happened.
 
 Everything is preallocated; a read or write copies bytes under a lock and
 never allocates, logs or calls into pjsua2 or Qt.
@@ -33,14 +36,17 @@ class RingStats:
 
 
 class FrameRing:
-    """A FIFO of fixed-size frames with drop-oldest on overflow and repeat-last on underrun."""
+    """A FIFO of fixed-size frames that keeps delay bounded between two clocks."""
 
-    def __init__(self, frame_bytes: int, capacity_frames: int = 16, high_water: int = 4) -> None:
-        if capacity_frames < 2 or not 1 <= high_water < capacity_frames:
-            raise ValueError("need capacity_frames >= 2 and 1 <= high_water < capacity_frames")
+    def __init__(
+        self, frame_bytes: int, capacity_frames: int = 16, excess: int = 2, window: int = 50
+    ) -> None:
+        if capacity_frames < 4 or not 1 <= excess < capacity_frames or window < 1:
+            raise ValueError("need capacity_frames >= 4, 1 <= excess < capacity, window >= 1")
         self.frame_bytes = frame_bytes
         self.capacity = capacity_frames
-        self.high_water = high_water
+        self.excess = excess
+        self.window = window
         self.stats = RingStats()
         self._buffer = bytearray(frame_bytes * capacity_frames)
         self._last = bytearray(frame_bytes)
@@ -48,6 +54,8 @@ class FrameRing:
         self._underruns_in_a_row = 0
         self._head = 0  # next frame to read
         self._count = 0
+        self._lowest = capacity_frames  # the lowest fill seen in this window of reads
+        self._reads_in_window = 0
         self._lock = threading.Lock()
 
     @property
@@ -59,11 +67,9 @@ class FrameRing:
         """Append one frame (exactly `frame_bytes` long; shorter is padded with silence)."""
         size = self.frame_bytes
         with self._lock:
-            if self._count >= self.high_water:
-                # The reader's clock is slower: drop the oldest, keep latency bounded.
-                self._head = (self._head + 1) % self.capacity
-                self._count -= 1
-                self.stats.dropped += 1
+            if self._count >= self.capacity:
+                # The reader stopped reading: keep the newest audio.
+                self._skip_oldest()
             slot = ((self._head + self._count) % self.capacity) * size
             length = min(len(frame), size)
             self._buffer[slot : slot + length] = frame[:length]
@@ -77,6 +83,7 @@ class FrameRing:
         size = self.frame_bytes
         with self._lock:
             self.stats.read += 1
+            self._watch_drift()
             if self._count == 0:
                 out[:size] = self._last if self._underruns_in_a_row == 0 else self._silence
                 self._underruns_in_a_row += 1
@@ -96,3 +103,22 @@ class FrameRing:
             self._head = 0
             self._count = 0
             self._last[:] = bytes(self.frame_bytes)
+            self._lowest = self.capacity
+            self._reads_in_window = 0
+
+    def _watch_drift(self) -> None:
+        # Called under the lock before each read.
+        self._lowest = min(self._lowest, self._count)
+        self._reads_in_window += 1
+        if self._reads_in_window < self.window:
+            return
+        if self._lowest >= self.excess:
+            # The writer's clock ran ahead: a frame of delay never drained.
+            self._skip_oldest()
+        self._lowest = self.capacity
+        self._reads_in_window = 0
+
+    def _skip_oldest(self) -> None:
+        self._head = (self._head + 1) % self.capacity
+        self._count -= 1
+        self.stats.dropped += 1

@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QWidget
 
 from softphone.agent import AgentError, AgentSession, AgentState, StateChanged
+from softphone.ui.translations import QT_TRANSLATE_NOOP, choice_label
 from softphone.ui.widgets import format_duration, named, plain_label
 
 _AVAILABLE = "available"
@@ -19,6 +20,19 @@ _COLOURS = {
     AgentState.ON_CALL: "#0b5cad",
     AgentState.WRAP_UP: "#6a3d9a",
     AgentState.LOGGED_OUT: "#555555",
+}
+_LABELS = {
+    AgentState.LOGGED_OUT: QT_TRANSLATE_NOOP("AgentStatePanel", "Logged out"),
+    AgentState.AVAILABLE: QT_TRANSLATE_NOOP("AgentStatePanel", "Available"),
+    AgentState.NOT_READY: QT_TRANSLATE_NOOP("AgentStatePanel", "Not Ready"),
+    AgentState.RINGING: QT_TRANSLATE_NOOP("AgentStatePanel", "Ringing"),
+    AgentState.ON_CALL: QT_TRANSLATE_NOOP("AgentStatePanel", "On call"),
+    AgentState.WRAP_UP: QT_TRANSLATE_NOOP("AgentStatePanel", "Wrap-up"),
+}
+# Reasons the softphone gives by itself, beside the profile's.
+_REASONS = {
+    "logged_in": QT_TRANSLATE_NOOP("AgentStatePanel", "logged in"),
+    "resumed_after_restart": QT_TRANSLATE_NOOP("AgentStatePanel", "resumed after restart"),
 }
 
 
@@ -48,7 +62,8 @@ class AgentStatePanel(QWidget):
         )
         self.selector.addItem(self.tr("Available"), _AVAILABLE)
         for choice in session.profile.not_ready_reasons:
-            self.selector.addItem(self.tr("Not Ready: %s") % choice.label, choice.code)
+            text = self.tr("Not Ready: %s") % choice_label(choice.label)
+            self.selector.addItem(text, choice.code)
         self.selector.activated.connect(self._chosen)
         caption = QLabel(self.tr("Set s&tate:"))
         caption.setBuddy(self.selector)
@@ -75,10 +90,10 @@ class AgentStatePanel(QWidget):
         """Show the session's current state, reason and time in state."""
         session = self.session
         state = session.state
-        text = state.label
+        text = state_name(state)
         if state is AgentState.NOT_READY and session.reason:
             choice = session.profile.not_ready_reason(session.reason)
-            text += f" ({choice.label if choice else session.reason.replace('_', ' ')})"
+            text += f" ({choice_label(choice.label) if choice else _reason(session.reason)})"
         if self.state_label.text() != text:
             self.state_label.setText(text)
             self.state_label.setStyleSheet(
@@ -117,6 +132,16 @@ class AgentStatePanel(QWidget):
         self.refresh()
 
 
+def state_name(state: AgentState) -> str:
+    """The agent state in the window's language: "Not Ready", "Wrap-up"."""
+    return QCoreApplication.translate("AgentStatePanel", _LABELS[state])
+
+
+def _reason(code: str) -> str:
+    text = _REASONS.get(code)
+    return QCoreApplication.translate("AgentStatePanel", text) if text else code.replace("_", " ")
+
+
 def _describe(state: AgentState, reason: str | None) -> str:
     """A state with a reason the profile does not list, such as Not Ready (logged in)."""
-    return f"{state.label} ({reason.replace('_', ' ')})" if reason else state.label
+    return f"{state_name(state)} ({_reason(reason)})" if reason else state_name(state)

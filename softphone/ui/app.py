@@ -30,9 +30,11 @@ from softphone.logsetup import configure_logging
 from softphone.phone import Phone
 from softphone.profile import PROFILE_FILE, Profile, ProfileError, default_profile, load_profile
 from softphone.sip import AccountSettings, EngineError, EngineSettings, SettingsError, SipEngine
+from softphone.ui.alerts import CallAlerts, app_icon, ringtone_for
 from softphone.ui.main_window import MainWindow
 from softphone.ui.qt_engine import QtSipEngine
 from softphone.ui.single_instance import InstanceServer, hand_over
+from softphone.ui.translations import install_translation
 from supervisor.store import StoreWriter
 
 log = logging.getLogger(__name__)
@@ -97,6 +99,7 @@ def run_window(
         QMessageBox.critical(None, APP_NAME, f"Profile {folder}: {exc}")
         print(f"Profile {folder}: {exc}", file=sys.stderr)
         return 2
+    install_translation(app, profile.language)  # before any widget is made
     credentials = credentials or Credentials()
     password = obtain_password(credentials, account) if account is not None else None
     if account is not None and password is None:
@@ -117,6 +120,8 @@ def run_window(
         return 1
     del password
     window = MainWindow(phone, qt_engine, credentials=credentials, profile_folder=folder)
+    window.setWindowIcon(app_icon())
+    alerts = CallAlerts(window, qt_engine, phone.session, ringtone_for(profile.ringer_device))
     window.show()
     if target:
         QTimer.singleShot(0, lambda: window.call_back(target))
@@ -126,6 +131,7 @@ def run_window(
     _quit_on_signals(app)
     status = app.exec()
     instance.close()
+    alerts.close()
     window.ticker.stop()
     qt_engine.stop()
     phone.stop()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from softphone.profile import Profile
 from softphone.sip.headers import plain_text
+from softphone.ui.translations import QT_TRANSLATE_NOOP, choice_label
 from softphone.ui.widgets import format_duration, named, party_name, plain_label
 from supervisor.store import CallRecord, FinalWrapUp, StoreError, open_store
 
@@ -28,6 +29,20 @@ log = logging.getLogger(__name__)
 
 HISTORY_DAYS = 7
 MAX_ROWS = 200
+# How a call or its wrap-up ended, as the store names it, in the agent's words.
+_ENDINGS = {
+    "caller_hung_up": QT_TRANSLATE_NOOP("HistoryPanel", "caller hung up"),
+    "agent_hung_up": QT_TRANSLATE_NOOP("HistoryPanel", "agent hung up"),
+    "transferred": QT_TRANSLATE_NOOP("HistoryPanel", "transferred"),
+    "declined": QT_TRANSLATE_NOOP("HistoryPanel", "declined"),
+    "cancelled": QT_TRANSLATE_NOOP("HistoryPanel", "cancelled"),
+    "no_answer": QT_TRANSLATE_NOOP("HistoryPanel", "no answer"),
+    "busy": QT_TRANSLATE_NOOP("HistoryPanel", "busy"),
+    "failed": QT_TRANSLATE_NOOP("HistoryPanel", "failed"),
+    "submitted": QT_TRANSLATE_NOOP("HistoryPanel", "submitted"),
+    "skipped": QT_TRANSLATE_NOOP("HistoryPanel", "skipped"),
+    "timed_out": QT_TRANSLATE_NOOP("HistoryPanel", "timed out"),
+}
 
 
 class HistoryPanel(QWidget):
@@ -113,6 +128,16 @@ class HistoryPanel(QWidget):
             if party:
                 self.call_back.emit(party)
 
+    def recent_parties(self, limit: int = 10) -> list[str]:
+        """Distinct parties of the listed calls, newest first: quick transfer targets."""
+        parties: list[str] = []
+        for row in range(self.table.rowCount()):
+            cell = self.table.item(row, 1)
+            party = cell.data(Qt.ItemDataRole.UserRole) if cell is not None else None
+            if party and party not in parties:
+                parties.append(str(party))
+        return parties[:limit]
+
     def _fill(self, row: int, call: CallRecord, wrap_up: FinalWrapUp | None) -> None:
         when = datetime.fromtimestamp(call.ringing_at).strftime("%Y-%m-%d %H:%M")
         talk = None
@@ -123,9 +148,9 @@ class HistoryPanel(QWidget):
         notes = ""
         if wrap_up is not None:
             choice = self._profile.disposition(wrap_up.disposition or "")
-            disposition = choice.label if choice else (wrap_up.disposition or "")
+            disposition = choice_label(choice.label) if choice else (wrap_up.disposition or "")
             if not disposition:
-                disposition = wrap_up.outcome.replace("_", " ")
+                disposition = self._ending(wrap_up.outcome)
             notes = wrap_up.notes.replace("\n", " ")
         arrow = "\u2199 " if call.direction == "inbound" else "\u2197 "
         remote = call.remote_party or ""
@@ -140,7 +165,10 @@ class HistoryPanel(QWidget):
     def _unanswered(self, call: CallRecord) -> str:
         if call.ended_at is None:
             return self.tr("in progress")
-        return (call.end_reason or "").replace("_", " ")
+        return self._ending(call.end_reason or "")
+
+    def _ending(self, code: str) -> str:
+        return self.tr(_ENDINGS[code]) if code in _ENDINGS else code.replace("_", " ")
 
     def _selection_changed(self) -> None:
         self.call_back_button.setEnabled(bool(self.table.selectedItems()))

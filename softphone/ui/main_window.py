@@ -18,8 +18,11 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QHBoxLayout,
+    QFrame,
     QMainWindow,
+    QScrollArea,
+    QSizePolicy,
+    QSplitter,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -27,7 +30,8 @@ from PySide6.QtWidgets import (
 
 from softphone.agent import AgentError, AgentState, StateChanged
 from softphone.credentials import Credentials
-from softphone.phone import QUEUE_HEADER, Phone
+from softphone.phone import QUEUE_HEADER, Phone, PhoneNotice
+from softphone.profile import Profile
 from softphone.sip import (
     CallMediaChanged,
     CallState,
@@ -39,6 +43,7 @@ from softphone.sip import (
 )
 from softphone.sip.headers import plain_text
 from softphone.sip.uri import domain_of
+from softphone.ui import transfer_dialog
 from softphone.ui.agent_state import AgentStatePanel
 from softphone.ui.call_panel import CallInfo, CallPanel, RingingPanel
 from softphone.ui.dial_pad import DialPanel
@@ -46,6 +51,7 @@ from softphone.ui.history import HistoryPanel
 from softphone.ui.qt_engine import QtSipEngine
 from softphone.ui.settings_dialog import SettingsDialog
 from softphone.ui.status_line import StatusLine
+from softphone.ui.translations import QT_TRANSLATE_NOOP
 from softphone.ui.widgets import format_duration, party_name
 from softphone.ui.wrap_up_form import WrapUpForm
 
@@ -58,12 +64,14 @@ SHORTCUTS = {
     "hangup": "Ctrl+Shift+E",
     "hold": "Ctrl+Shift+H",
     "mute": "Ctrl+Shift+M",
+    "transfer": "Ctrl+Shift+T",
     "dial": "Ctrl+L",
 }
+_ACTION_NAMES = {"hang_up": "hangup"}  # the profile's shortcut names that differ
 _STATE_TEXT = {
-    CallState.CALLING: "Calling…",
-    CallState.EARLY: "Ringing at the other end…",
-    CallState.CONNECTING: "Connecting…",
+    CallState.CALLING: QT_TRANSLATE_NOOP("MainWindow", "Calling…"),
+    CallState.EARLY: QT_TRANSLATE_NOOP("MainWindow", "Ringing at the other end…"),
+    CallState.CONNECTING: QT_TRANSLATE_NOOP("MainWindow", "Connecting…"),
 }
 
 
@@ -102,11 +110,8 @@ class MainWindow(QMainWindow):
         self.ringing_panel = RingingPanel()
         self.ringing_panel.answer_clicked.connect(self.answer_call)
         self.ringing_panel.reject_clicked.connect(self.hang_up)
-        self.call_panel = CallPanel()
-        self.call_panel.hold_toggled.connect(self.set_hold)
-        self.call_panel.mute_toggled.connect(self.set_mute)
-        self.call_panel.dtmf_pressed.connect(self.send_dtmf)
-        self.call_panel.hangup_clicked.connect(self.hang_up)
+        self.call_panel = self._make_call_panel()
+        phone.add_notice_listener(self._phone_notice)
         self.wrap_up_form = WrapUpForm(profile)
         self.wrap_up_form.finished.connect(self.refresh)
         self.history = HistoryPanel(phone.store.path, phone.session.agent_id, profile)
@@ -116,6 +121,7 @@ class MainWindow(QMainWindow):
             self.pages.addWidget(page)
         self._build_layout()
         self._build_actions()
+        self.apply_shortcuts(profile)
 
         qt_engine.registration_changed.connect(self._registration_changed)
         qt_engine.incoming_call.connect(self._incoming_call)
@@ -134,19 +140,45 @@ class MainWindow(QMainWindow):
     # -- layout ------------------------------------------------------------
 
     def _build_layout(self) -> None:
-        left = QVBoxLayout()
-        left.addWidget(self.agent_panel)
-        left.addWidget(self.pages, 1)
-        columns = QHBoxLayout()
-        columns.addLayout(left, 2)
-        columns.addWidget(self.history, 3)
+        # The panel scrolls rather than squeezes on a small screen at 200 %; only
+        # the page shown counts for its size.
+        scroller = self._page_scroller = QScrollArea()
+        scroller.setWidget(self.pages)
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.pages.currentChanged.connect(self._size_by_current_page)
+        self._size_by_current_page()
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.agent_panel)
+        left_layout.addWidget(scroller, 1)
+        columns = QSplitter()
+        columns.addWidget(left)
+        columns.addWidget(self.history)
+        columns.setStretchFactor(0, 2)
+        columns.setStretchFactor(1, 3)
+        columns.setChildrenCollapsible(False)
         outer = QVBoxLayout()
         outer.addWidget(self.status_line)
-        outer.addLayout(columns, 1)
+        outer.addWidget(columns, 1)
         central = QWidget()
         central.setLayout(outer)
         self.setCentralWidget(central)
         self.resize(1100, 680)
+
+    def _make_call_panel(self) -> CallPanel:
+        panel = CallPanel()
+        panel.hold_toggled.connect(self.set_hold)
+        panel.mute_toggled.connect(self.set_mute)
+        panel.dtmf_pressed.connect(self.send_dtmf)
+        panel.hangup_clicked.connect(self.hang_up)
+        panel.transfer_clicked.connect(self.start_transfer)
+        panel.complete_clicked.connect(self.complete_transfer)
+        panel.swap_clicked.connect(self.swap_calls)
+        panel.cancel_consult_clicked.connect(self.cancel_consult)
+        return panel
 
     def _build_actions(self) -> None:
         phone_menu = self.menuBar().addMenu(self.tr("&Phone"))
@@ -165,6 +197,7 @@ class MainWindow(QMainWindow):
             ("hangup", self.tr("Hang up / Reject"), self.hang_up),
             ("hold", self.tr("Hold / Resume"), self.toggle_hold),
             ("mute", self.tr("Mute / Unmute"), self.toggle_mute),
+            ("transfer", self.tr("Transfer…"), self.start_transfer),
             ("dial", self.tr("Go to the number field"), self.focus_number),
         ):
             action = QAction(label, self)
@@ -187,7 +220,10 @@ class MainWindow(QMainWindow):
             return
         engine = self.phone.engine
         self._calls[call_id] = CallInfo(
-            call_id, engine.sip_call_id(call_id), engine.remote_uri(call_id), state_text="Calling…"
+            call_id,
+            engine.sip_call_id(call_id),
+            engine.remote_uri(call_id),
+            state_text=self.tr("Calling…"),
         )
         self.refresh()
 
@@ -278,6 +314,7 @@ class MainWindow(QMainWindow):
             return
         self.phone.profile = profile
         self.phone.session.profile = profile
+        self.apply_shortcuts(profile)
         if dialog.saved_account is not None and dialog.password is not None:
             try:
                 self.phone.set_account(dialog.saved_account, dialog.password)
@@ -285,6 +322,54 @@ class MainWindow(QMainWindow):
                 self.show_problem(str(exc))
         if dialog.notice:
             self.show_problem(dialog.notice)
+
+    def start_transfer(self) -> None:
+        """Ask where to send the caller, then transfer at once or consult first."""
+        info = self.current_call()
+        if info is None or info.connected_at is None:
+            self.show_problem(self.tr("There is no answered call to transfer."))
+            return
+        choice = transfer_dialog.ask_transfer_target(
+            self, self.phone.profile.transfer_targets, self.history.recent_parties()
+        )
+        if choice is None:
+            return
+        kind, target = choice
+        if kind == transfer_dialog.CONSULT:
+            self._act(lambda: self.phone.consult(info.call_id, target))
+        else:
+            self._act(lambda: self.phone.blind_transfer(info.call_id, target))
+        self.refresh()
+
+    def complete_transfer(self) -> None:
+        """Join the held caller with the consulted party."""
+        info = self.current_call()
+        if info is not None:
+            self._act(lambda: self.phone.complete_transfer(info.call_id))
+
+    def swap_calls(self) -> None:
+        """Talk to the caller or to the consulted party, holding the other."""
+        info = self.current_call()
+        if info is not None:
+            self._act(lambda: self.phone.swap(info.call_id))
+
+    def cancel_consult(self) -> None:
+        """Hang up the consult call and go back to the caller."""
+        info = self.current_call()
+        if info is not None:
+            self._act(lambda: self.phone.cancel_consult(info.call_id))
+            self.refresh()
+
+    def _phone_notice(self, notice: PhoneNotice) -> None:
+        self.call_panel.show_notice(notice.text, notice.warning)
+        if notice.warning:
+            self.show_problem(notice.text)
+        self.refresh()
+
+    def apply_shortcuts(self, profile: Profile) -> None:
+        """Put the profile's keys (`shortcuts.*`) on the call actions; "" leaves one without."""
+        for action, key in profile.shortcuts.items():
+            self.actions_by_name[_ACTION_NAMES.get(action, action)].setShortcut(QKeySequence(key))
 
     def show_problem(self, text: str) -> None:
         """Tell the agent why an action did not happen."""
@@ -294,8 +379,25 @@ class MainWindow(QMainWindow):
 
     def current_call(self) -> CallInfo | None:
         """The call the agent is ringing with or on, if the window knows it."""
-        sip_call_id = self.phone.session.call_id
-        return next((c for c in self._calls.values() if c.sip_call_id == sip_call_id), None)
+        call_id = self.phone.current_call_id()
+        if call_id is None:
+            return None
+        info = self._calls.get(call_id)
+        if info is None:  # a leg a transfer put in place of the agent's call
+            engine = self.phone.engine
+            try:
+                queue, context = self.phone.call_details(call_id)
+                info = CallInfo(
+                    call_id,
+                    engine.sip_call_id(call_id),
+                    engine.remote_uri(call_id),
+                    queue=queue,
+                    context=context,
+                )
+            except EngineError:
+                return None
+            self._calls[call_id] = info
+        return info
 
     def refresh(self) -> None:
         """Show the panel for where the agent is: dial pad, ringing, call or wrap-up."""
@@ -312,6 +414,7 @@ class MainWindow(QMainWindow):
             page = self.call_panel
             if info is not None:
                 self.call_panel.show_call(info, now)
+                self.call_panel.show_consult(self.phone.consult_label(info.call_id))
         elif state is AgentState.WRAP_UP and session.wrap_up is not None:
             page = self.wrap_up_form
             self.wrap_up_form.edit(session.wrap_up, self._wrap_up_about(session.wrap_up.call_id))
@@ -435,6 +538,16 @@ class MainWindow(QMainWindow):
             return phone.engine.account_settings(phone.account_id).domain
         account = phone.profile.account
         return domain_of(account.sip_uri) if account is not None else ""
+
+    def _size_by_current_page(self) -> None:
+        current = self.pages.currentWidget()
+        for page in (self.pages.widget(index) for index in range(self.pages.count())):
+            if page is None:
+                continue
+            policy = QSizePolicy.Policy.Preferred if page is current else QSizePolicy.Policy.Ignored
+            page.setSizePolicy(policy, policy)
+        scroll_bar = self._page_scroller.verticalScrollBar().sizeHint().width()
+        self._page_scroller.setMinimumWidth(self.pages.minimumSizeHint().width() + scroll_bar)
 
     def _focus_page(self, page: QWidget) -> None:
         if page is self.ringing_panel:

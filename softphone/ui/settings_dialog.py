@@ -1,8 +1,9 @@
-"""Settings: the SIP account (password into the keychain), wrap-up mode, auto-answer, context.
+"""Settings: the SIP account (password into the keychain), calls and wrap-up, keys, language.
 
 Values are checked when the agent presses Save, with the same rules as the
 profile file and the SIP engine; an invalid value keeps the dialog open and
 says which field is wrong and why. The password goes to the keychain only.
+The three pages are tabs, so the dialog fits a small screen at 200 %.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import dataclasses
 import logging
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,13 +24,16 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from softphone.audio.devices import portaudio_devices
 from softphone.credentials import Credentials, KeychainUnavailable
 from softphone.headless import account_settings
 from softphone.profile import (
+    LANGUAGES,
     SRTP_MODES,
     TRANSPORTS,
     WRAP_UP_MODES,
@@ -38,16 +43,33 @@ from softphone.profile import (
     save_profile,
 )
 from softphone.sip import AccountSettings, SettingsError
+from softphone.ui.shortcut_editor import ShortcutEditor
+from softphone.ui.translations import QT_TRANSLATE_NOOP
 from softphone.ui.widgets import named, plain_label
 
 log = logging.getLogger(__name__)
 
 _FIELD_NAMES = {
-    "sip_uri": "SIP address",
-    "registrar": "Registrar",
-    "transport": "Transport",
-    "srtp": "SRTP",
-    "register_expires": "Registration interval",
+    "sip_uri": QT_TRANSLATE_NOOP("SettingsDialog", "SIP address"),
+    "registrar": QT_TRANSLATE_NOOP("SettingsDialog", "Registrar"),
+    "transport": QT_TRANSLATE_NOOP("SettingsDialog", "Transport"),
+    "srtp": QT_TRANSLATE_NOOP("SettingsDialog", "SRTP"),
+    "register_expires": QT_TRANSLATE_NOOP("SettingsDialog", "Registration interval"),
+    "password": QT_TRANSLATE_NOOP("SettingsDialog", "Password"),
+    "shortcuts": QT_TRANSLATE_NOOP("SettingsDialog", "Keyboard"),
+}
+# The words shown for the profile's codes; the codes are what is saved.
+_CHOICE_TEXT = {
+    "udp": "UDP",
+    "tcp": "TCP",
+    "tls": "TLS",
+    "off": QT_TRANSLATE_NOOP("SettingsDialog", "Off"),
+    "optional": QT_TRANSLATE_NOOP("SettingsDialog", "Optional"),
+    "mandatory": QT_TRANSLATE_NOOP("SettingsDialog", "Mandatory"),
+    "time_boxed": QT_TRANSLATE_NOOP("SettingsDialog", "Time-boxed"),
+    "system": QT_TRANSLATE_NOOP("SettingsDialog", "System language"),
+    "en": "English",  # each language in its own words
+    "zh_TW": "繁體中文",
 }
 
 
@@ -70,9 +92,13 @@ class SettingsDialog(QDialog):
         self.saved_account: AccountSettings | None = None
         self.password: str | None = None  # what to register with, once saved
         self.notice = ""  # something the agent should know after saving (keychain trouble)
+        self.tabs = QTabWidget()
+        named(self.tabs, self.tr("Settings pages"))
+        self.tabs.addTab(self._account_group(profile.account), self.tr("&Account"))
+        self.tabs.addTab(self._calls_group(profile), self.tr("Ca&lls"))
+        self.tabs.addTab(self._keyboard_group(profile), self.tr("&Keyboard and language"))
         layout = QVBoxLayout(self)
-        layout.addWidget(self._account_group(profile.account))
-        layout.addWidget(self._calls_group(profile))
+        layout.addWidget(self.tabs)
         self.error = plain_label(name=self.tr("Settings problem"))
         self.error.setStyleSheet("color: #b00020;")
         self.error.setVisible(False)
@@ -163,7 +189,37 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Time &box:"), self.time_box)
         form.addRow(self.tr("Auto-answer:"), auto)
         form.addRow(self.tr("&Context headers:"), self.context_headers)
+        self.ringer_device = QComboBox()
+        self.ringer_device.setEditable(True)
+        named(
+            self.ringer_device,
+            self.tr("Ringer device"),
+            self.tr("The speaker that rings on an incoming call, by name"),
+        )
+        self.ringer_device.addItem(self.tr("(system default)"), "")
+        devices, _problem = portaudio_devices()
+        for device in devices:
+            if device.outputs > 0 and self.ringer_device.findData(device.name) < 0:
+                self.ringer_device.addItem(device.name, device.name)
+        index = self.ringer_device.findData(profile.ringer_device)
+        if index < 0:
+            self.ringer_device.addItem(profile.ringer_device, profile.ringer_device)
+            index = self.ringer_device.count() - 1
+        self.ringer_device.setCurrentIndex(index)
+        form.addRow(self.tr("R&inger:"), self.ringer_device)
         return group
+
+    def _keyboard_group(self, profile: Profile) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.language = _combo(self.tr("Language"), LANGUAGES, profile.language)
+        form.addRow(self.tr("La&nguage:"), self.language)
+        form.addRow("", plain_label(self.tr("A new language shows after a restart.")))
+        self.shortcuts = ShortcutEditor(profile.shortcuts)
+        group = QGroupBox(self.tr("Call shortcuts"))
+        QVBoxLayout(group).addWidget(self.shortcuts)
+        form.addRow(group)
+        return page
 
     def save(self) -> None:
         """Check every value, save the profile and the password; stay open on a problem."""
@@ -173,7 +229,8 @@ class SettingsDialog(QDialog):
             password = self._password(account)
             save_profile(profile, self.folder)
         except SettingsError as exc:
-            field = self.tr(_FIELD_NAMES.get(exc.field, exc.field.replace("_", " ")))
+            name = _FIELD_NAMES.get(exc.field)
+            field = self.tr(name) if name else exc.field.replace("_", " ")
             self._refuse(f"{field}: {exc.reason}")
             return
         except ProfileError as exc:
@@ -186,6 +243,9 @@ class SettingsDialog(QDialog):
         self.accept()
 
     def _edited_profile(self) -> Profile:
+        keys_problem = self.shortcuts.problem()
+        if keys_problem:
+            raise SettingsError("shortcuts", keys_problem)
         uri = self.sip_uri.text().strip()
         account = None
         if uri or self.registrar.text().strip() or self.user.text().strip():
@@ -194,8 +254,8 @@ class SettingsDialog(QDialog):
             AccountSettings(
                 uri,
                 self.registrar.text().strip(),
-                transport=self.transport.currentText(),
-                srtp=self.srtp.currentText(),
+                transport=self.transport.currentData(),
+                srtp=self.srtp.currentData(),
             )  # the engine's own checks
             old = self.profile.account or AccountProfile(uri)
             account = dataclasses.replace(
@@ -203,20 +263,33 @@ class SettingsDialog(QDialog):
                 sip_uri=uri,
                 registrar=self.registrar.text().strip(),
                 user=self.user.text().strip(),
-                transport=self.transport.currentText(),
-                srtp=self.srtp.currentText(),
+                transport=self.transport.currentData(),
+                srtp=self.srtp.currentData(),
                 tls_verify=self.tls_verify.isChecked(),
             )
         headers = tuple(h.strip() for h in self.context_headers.text().split(",") if h.strip())
         auto = self.auto_answer_delay.value() if self.auto_answer.isChecked() else None
+        keys = self.shortcuts.shortcuts()
         return dataclasses.replace(
             self.profile,
             account=account,
-            wrap_up_mode=self.wrap_up_mode.currentText(),
+            wrap_up_mode=self.wrap_up_mode.currentData(),
             wrap_up_seconds=self.time_box.value(),
             auto_answer_seconds=auto,
             caller_context_headers=headers,
+            ringer_device=self._ringer_device(),
+            language=self.language.currentData(),
+            shortcut_answer=keys["answer"],
+            shortcut_hang_up=keys["hang_up"],
+            shortcut_hold=keys["hold"],
+            shortcut_mute=keys["mute"],
+            shortcut_transfer=keys["transfer"],
         )
+
+    def _ringer_device(self) -> str:
+        text = self.ringer_device.currentText().strip()
+        index = self.ringer_device.findText(text)
+        return str(self.ringer_device.itemData(index) or "") if index >= 0 else text
 
     def _password(self, account: AccountSettings | None) -> str | None:
         if account is None:
@@ -252,8 +325,11 @@ def _line(name: str, text: str, placeholder: str) -> QLineEdit:
 
 
 def _combo(name: str, choices: tuple[str, ...], current: str) -> QComboBox:
+    """A choice of profile codes, each shown in words; the current code selected."""
     combo = QComboBox()
-    combo.addItems(list(choices))
-    combo.setCurrentText(current)
+    for code in choices:
+        text = _CHOICE_TEXT.get(code, code)
+        combo.addItem(QCoreApplication.translate("SettingsDialog", text), code)
+    combo.setCurrentIndex(max(0, combo.findData(current)))
     named(combo, name)
     return combo

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from softphone.sip import RegistrationChanged, RegistrationStatus
@@ -33,7 +34,7 @@ class StatusLine(QWidget):
 
     def show_registration(self, event: RegistrationChanged) -> None:
         """Show the account's registration as the engine reported it."""
-        self.registration.setText(self.tr("Phone: %s") % event.message)
+        self.registration.setText(self.tr("Phone: %s") % registration_text(event))
         _colour(self.registration, _COLOURS[event.status])
 
     def show_no_account(self) -> None:
@@ -52,6 +53,23 @@ class StatusLine(QWidget):
         )
         _colour(self.store, "#b00020")
         self.store.setVisible(True)
+
+
+def registration_text(event: RegistrationChanged) -> str:
+    """The engine's `event.message`, in the window's language."""
+    status, code, reason = event.status, event.code, event.reason
+    if status is RegistrationStatus.REGISTERED:
+        return QCoreApplication.translate("StatusLine", "Registered (%d %s)") % (code, reason)
+    if status is RegistrationStatus.REGISTERING:
+        return QCoreApplication.translate("StatusLine", "Registering…")
+    if status is RegistrationStatus.UNREGISTERED:
+        return QCoreApplication.translate("StatusLine", "Not registered")
+    failed = QCoreApplication.translate("StatusLine", "Registration failed: %d %s")
+    text = (failed % (code, reason)).rstrip()
+    if event.retry_in is not None:
+        retry = QCoreApplication.translate("StatusLine", "; retrying in %d s")
+        text += retry % round(event.retry_in)
+    return text
 
 
 def _colour(label: QLabel, colour: str) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from softphone.agent import AgentError, WrapUp
 from softphone.profile import Profile
+from softphone.ui.translations import choice_label
 from softphone.ui.widgets import format_duration, named, plain_label
 
 NOTES_SAVE_DELAY_MS = 1500  # notes are saved as a draft this long after the last key
@@ -39,7 +40,7 @@ class WrapUpForm(QWidget):
         named(self.disposition, self.tr("Disposition"), self.tr("How the call ended"))
         self.disposition.addItem(self.tr("(choose a disposition)"), None)
         for choice in profile.dispositions:
-            self.disposition.addItem(choice.label, choice.code)
+            self.disposition.addItem(choice_label(choice.label), choice.code)
         self.disposition.activated.connect(self._save_disposition)
         self.notes = QPlainTextEdit()
         named(self.notes, self.tr("Notes"))

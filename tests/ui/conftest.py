@@ -15,6 +15,7 @@ from softphone.profile import default_profile
 from softphone.sip import AccountSettings, EngineSettings, SipEngine
 from softphone.ui.main_window import MainWindow
 from softphone.ui.qt_engine import QtSipEngine
+from softphone.ui.translations import install_translation
 from supervisor.store import StoreWriter
 from tests.rig.keyring_backend import MemoryKeyring
 
@@ -62,6 +63,16 @@ class WindowRig:
         self.window.close()
         self.qt_engine.stop()
         self.phone.stop()
+
+
+@pytest.fixture
+def zh_tw(qapp):
+    """The application in zh_TW for one test, English again afterwards."""
+    translators = install_translation(qapp, "zh_TW")
+    assert len(translators) == 2  # Callboard's and Qt's own
+    yield
+    for translator in translators:
+        qapp.removeTranslator(translator)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 
 from softphone.credentials import SERVICE
 from tests.ui.conftest import OFFSCREEN_NOISE, save_screenshot
@@ -46,3 +47,36 @@ def test_registering_from_the_settings_dialog(qtbot, kamailio, make_window, tmp_
     saved = (tmp_path / "profile" / "profile.json").read_text()
     assert kamailio.users["1001"] not in saved
     assert json.loads(saved)["account"]["sip_uri"] == kamailio.user_uri("1001")
+
+
+def test_shortcuts_from_the_profile_are_on_the_call_actions(make_window):
+    window = make_window(shortcut_hold="F6", shortcut_transfer="F8").window
+    assert window.actions_by_name["hold"].shortcut().toString() == "F6"
+    assert window.actions_by_name["transfer"].shortcut().toString() == "F8"
+    assert window.actions_by_name["hangup"].shortcut().toString() == "Ctrl+Shift+E"
+
+
+def test_a_shortcut_taken_twice_is_refused_with_the_reason(qtbot, make_window):
+    rig = make_window()
+    dialog = rig.window.open_settings()
+    dialog.shortcuts.edits["mute"].setKeySequence(QKeySequence("Ctrl+Shift+A"))
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()
+    assert dialog.error.text() == (
+        "Not saved. Keyboard: the shortcut for Mute / Unmute, Ctrl+Shift+A, "
+        "is already the key of Answer"
+    )
+    dialog.reject()
+
+
+def test_a_changed_shortcut_is_saved_and_used_at_once(qtbot, make_window, tmp_path):
+    rig = make_window()
+    dialog = rig.window.open_settings()
+    dialog.shortcuts.edits["transfer"].setKeySequence(QKeySequence("F8"))
+    dialog.language.setCurrentIndex(dialog.language.findData("zh_TW"))
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    assert rig.window.actions_by_name["transfer"].shortcut().toString() == "F8"
+    saved = json.loads((tmp_path / "profile" / "profile.json").read_text())
+    assert saved["shortcuts"]["transfer"] == "F8"
+    assert saved["ui"]["language"] == "zh_TW"

@@ -1,5 +1,6 @@
 """The agent's profile: declared defaults, and errors that name the file and the key."""
 
+import dataclasses
 import json
 
 import pytest
@@ -114,6 +115,13 @@ def test_the_default_lists_come_from_resources():
         ({"wrap_up": {"mod": "optional"}}, "wrap_up.mod", "unknown setting"),
         ({"colour": "blue"}, "colour", "unknown setting"),
         ({"agent": {"id": ""}}, "agent.id", "must not be empty"),
+        ({"ui": {"language": "fr"}}, "ui.language", "one of system, en, zh_TW"),
+        ({"shortcuts": {"hold": "Ctrl+Shift+"}}, "shortcuts.hold", "not a key like"),
+        (
+            {"shortcuts": {"mute": "Ctrl+Shift+A"}},
+            "shortcuts.mute",
+            "Ctrl+Shift+A is already the key of answer",
+        ),
     ],
 )
 def test_a_bad_setting_is_named_with_its_file_and_key(tmp_path, data, key, words):
@@ -174,3 +182,19 @@ def test_a_transfer_target_is_an_extension_or_a_sip_uri(tmp_path):
     (tmp_path / "profile.json").write_text(json.dumps({"transfer_targets": targets}))
     with pytest.raises(ProfileError, match=r"transfer_targets\[1\]\.uri"):
         load_profile(tmp_path)
+
+
+def test_language_ringer_and_shortcuts_default_and_round_trip(tmp_path):
+    profile = load_profile(write_profile(tmp_path, {"agent": {"id": "1001"}}))
+    assert (profile.language, profile.ringer_device) == ("system", "")
+    assert profile.shortcuts == softphone.profile.DEFAULT_SHORTCUTS
+    changed = dataclasses.replace(
+        profile, language="zh_TW", ringer_device="Speakers", shortcut_transfer="F8"
+    )
+    softphone.profile.save_profile(changed, tmp_path)
+    again = load_profile(tmp_path)
+    assert (again.language, again.ringer_device, again.shortcuts["transfer"]) == (
+        "zh_TW",
+        "Speakers",
+        "F8",
+    )
