@@ -1,6 +1,8 @@
 """The supervisor's command line.
 
-supervisor [--db PATH]          the wallboard (not built yet: prints the store's status)
+supervisor [--db PATH] [--thresholds FILE] [--language LANG] [--full-screen]
+                                the wallboard window
+supervisor status [--db DB]     the store's path, schema version and row counts
 supervisor ingest PATH [--db DB] [--follow]
                                 an Asterisk queue_log (file or realtime CSV) into the store
 supervisor report [--db DB] [--queue Q] [--from T] [--to T] [--format json|csv]
@@ -51,7 +53,26 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--version", action="version", version=f"supervisor (Callboard) {__version__}"
     )
+    parser.add_argument(
+        "--thresholds",
+        type=Path,
+        metavar="FILE",
+        help="wallboard: per-queue thresholds, JSON (see the README)",
+    )
+    parser.add_argument(
+        "--language",
+        metavar="LANG",
+        help="wallboard: the language, e.g. en or zh_TW (default: the system's)",
+    )
+    parser.add_argument(
+        "--full-screen", action="store_true", help="wallboard: start full screen (F11 toggles)"
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log everything on stderr")
     commands = parser.add_subparsers(dest="command")
+    status = commands.add_parser(
+        "status", help="print the store's path, schema version and row counts"
+    )
+    _add_db(status)
     ingest = commands.add_parser(
         "ingest",
         help="read an Asterisk queue_log into the store",
@@ -128,7 +149,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _ingest(args)
     if args.command == "report":
         return _report(args)
-    return _print_status(args.db)
+    if args.command == "status":
+        return _print_status(args.db)
+    return _wallboard(args)
+
+
+def _wallboard(args: argparse.Namespace) -> int:
+    from softphone.logsetup import configure_logging  # noqa: PLC0415
+    from supervisor.metrics import MetricsSettings, SettingsError, load_settings  # noqa: PLC0415
+    from supervisor.store import StoreError, open_store  # noqa: PLC0415
+
+    configure_logging("supervisor", verbose=args.verbose)
+    try:
+        settings = load_settings(args.thresholds) if args.thresholds else MetricsSettings()
+    except SettingsError as exc:
+        print(f"supervisor: {exc}", file=sys.stderr)
+        return 2
+    try:  # create or migrate the store here: the window only reads it
+        with open_store(args.db) as store:
+            path = store.path
+    except StoreError as exc:
+        print(f"Store: {exc}", file=sys.stderr)
+        return 1
+    from supervisor.ui.app import run_wallboard  # noqa: PLC0415 - Qt only for the window
+
+    return run_wallboard(path, settings, language=args.language, full_screen=args.full_screen)
 
 
 def _zone(name: str | None) -> tzinfo | None:
@@ -265,7 +310,6 @@ def _print_status(db: Path | None) -> int:
         for table in _STATUS_TABLES:
             row = store.connection.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608
             print(f"  {table}: {row[0]} row(s)")
-    print("The wallboard window is not built yet; this version shows the store's status.")
     return 0
 
 

@@ -117,35 +117,90 @@ class AgentFigures:
     queue_calltime_seconds: float = 0.0  # from the feed: talk + hold of its ended calls
 
 
+@dataclass
+class StateHistory:
+    """Every agent's state at the window's start, and its changes up to `until`, in time order."""
+
+    start: float
+    until: float  # min(window end, now)
+    before: dict[str, str]  # agent id -> state at `start` (agents seen before it only)
+    changes: list[tuple[float, str, str]]  # (changed_at, agent id, state), by time then id
+
+
+_STATES_BEFORE = """
+WITH RECURSIVE agents(agent_id) AS (
+    SELECT MIN(agent_id) FROM agent_state_changes
+    UNION ALL
+    SELECT (SELECT MIN(agent_id) FROM agent_state_changes WHERE agent_id > agents.agent_id)
+    FROM agents WHERE agents.agent_id IS NOT NULL
+)
+SELECT agent_id, (
+    SELECT state FROM agent_state_changes AS s
+    WHERE s.agent_id = agents.agent_id AND s.changed_at < :start
+    ORDER BY s.changed_at DESC, s.id DESC LIMIT 1)
+FROM agents WHERE agent_id IS NOT NULL
+"""
+
+
+def state_history(connection: sqlite3.Connection, window: Window, now: float) -> StateHistory:
+    """Read the agent states behind the window once: for time in state and the state chart.
+
+    The states at the start come through the (agent_id, changed_at) index,
+    one look-up per agent; the changes through `agent_state_changes_by_time`.
+    """
+    until = max(window.start, min(window.end, now))
+    before = {
+        agent_id: state
+        for agent_id, state in connection.execute(_STATES_BEFORE, {"start": window.start})
+        if state is not None
+    }
+    changes = [
+        (changed_at, agent_id, state)
+        for agent_id, state, changed_at in connection.execute(
+            "SELECT agent_id, state, changed_at FROM agent_state_changes "
+            "WHERE changed_at >= ? AND changed_at < ? ORDER BY changed_at, id",
+            (window.start, until),
+        )
+    ]
+    return StateHistory(window.start, until, before, changes)
+
+
+def seconds_in_states(history: StateHistory) -> dict[str, dict[str, float]]:
+    """Seconds each agent spent in each state within [start, until), from one pass."""
+    result: dict[str, dict[str, float]] = {}
+    if history.until <= history.start:
+        return result
+    at: dict[str, float] = {}
+    state: dict[str, str] = dict(history.before)
+    for agent_id in state:
+        at[agent_id] = history.start
+        result[agent_id] = {}
+    for changed_at, agent_id, next_state in history.changes:
+        totals = result.get(agent_id)
+        if totals is None:
+            totals = result[agent_id] = {}
+            previous, since = "logged_out", history.start
+        else:
+            previous, since = state[agent_id], at[agent_id]
+        totals[previous] = totals.get(previous, 0.0) + (changed_at - since)
+        at[agent_id], state[agent_id] = changed_at, next_state
+    for agent_id, totals in result.items():
+        current = state[agent_id]
+        totals[current] = totals.get(current, 0.0) + (history.until - at[agent_id])
+    return result
+
+
 def state_seconds(
     connection: sqlite3.Connection, agents: Iterable[str], window: Window, now: float
 ) -> dict[str, dict[str, float]]:
     """Seconds each agent spent in each state within [window.start, min(window.end, now))."""
-    until = min(window.end, now)
-    result: dict[str, dict[str, float]] = {}
-    if until <= window.start:
-        return result
-    changes: dict[str, list[tuple[float, str]]] = {}
-    for agent_id, state, changed_at in connection.execute(
-        "SELECT agent_id, state, changed_at FROM agent_state_changes "
-        "WHERE changed_at >= ? AND changed_at < ? ORDER BY changed_at, id",
-        (window.start, until),
-    ):
-        changes.setdefault(agent_id, []).append((changed_at, state))
-    for agent_id in agents:
-        before = connection.execute(
-            "SELECT state FROM agent_state_changes WHERE agent_id = ? AND changed_at < ? "
-            "ORDER BY changed_at DESC, id DESC LIMIT 1",
-            (agent_id, window.start),
-        ).fetchone()
-        totals: dict[str, float] = {}
-        at, state = window.start, (before[0] if before else "logged_out")
-        for changed_at, next_state in changes.get(agent_id, ()):
-            totals[state] = totals.get(state, 0.0) + (changed_at - at)
-            at, state = changed_at, next_state
-        totals[state] = totals.get(state, 0.0) + (until - at)
-        result[agent_id] = totals
-    return result
+    if min(window.end, now) <= window.start:
+        return {}
+    spent = seconds_in_states(state_history(connection, window, now))
+    return {
+        agent_id: spent.get(agent_id, {"logged_out": min(window.end, now) - window.start})
+        for agent_id in agents
+    }
 
 
 def member_extension(member: str) -> str:
@@ -199,8 +254,12 @@ def agent_figures(
     members: Mapping[str, MemberCounts],
     aliases: Mapping[str, str],
     queue: str | None = None,
+    history: StateHistory | None = None,
 ) -> list[AgentFigures]:
-    """Every agent's row: softphone agents active or on the window, and feed members."""
+    """Every agent's row: softphone agents active or on the window, and feed members.
+
+    `history` is the window's `state_history`, read here when not given.
+    """
     current = {change.agent_id: change for change in current_agent_states(connection)}
     feed_states = feed_member_states(connection, now)
     members = dict(members)
@@ -215,7 +274,9 @@ def agent_figures(
     wanted = set(by_agent) | {agent for agent in member_agents.values() if agent in current}
     if queue is None:
         wanted |= {agent for agent, change in current.items() if change.state != "logged_out"}
-    times = state_seconds(connection, sorted(wanted), window, now)
+    if history is None:
+        history = state_history(connection, window, now)
+    times = seconds_in_states(history)
     rows: dict[str, AgentFigures] = {}
     for agent_id in sorted(wanted):
         row = rows[agent_id] = AgentFigures(agent_id, "softphone")

@@ -46,6 +46,38 @@ def softphone_repeats(
     return RepeatEstimate(int(contacts), int(repeats), "softphones")
 
 
+def softphone_repeats_by_queue(
+    connection: sqlite3.Connection, window: Window, queue: str | None = None
+) -> dict[str | None, RepeatEstimate]:
+    """`softphone_repeats` for every queue in one query, and under "*" for all of them.
+
+    Each contact belongs to one queue (or none), so the total is the sum.
+    """
+    sql = """
+        SELECT c.queue, COUNT(*), COALESCE(SUM(EXISTS (
+            SELECT 1 FROM calls AS p JOIN call_answers AS pa
+                ON pa.call_id = p.call_id AND pa.agent_id = p.agent_id
+            WHERE p.remote_party = c.remote_party AND p.direction = 'inbound'
+              AND p.ringing_at >= c.ringing_at - ? AND p.ringing_at < c.ringing_at
+              AND p.call_id != c.call_id)), 0)
+        FROM calls AS c JOIN call_answers AS a
+            ON a.call_id = c.call_id AND a.agent_id = c.agent_id
+        WHERE c.direction = 'inbound' AND c.remote_party IS NOT NULL AND c.remote_party != ''
+          AND c.ringing_at >= ? AND c.ringing_at < ?"""
+    params: list[object] = [REPEAT_WINDOW, window.start, window.end]
+    if queue is not None:
+        sql += " AND c.queue = ?"
+        params.append(queue)
+    sql += " GROUP BY c.queue"
+    estimates: dict[str | None, RepeatEstimate] = {}
+    contacts = repeats = 0
+    for name, count, repeat in connection.execute(sql, params):
+        estimates[name] = RepeatEstimate(int(count), int(repeat), "softphones")
+        contacts, repeats = contacts + int(count), repeats + int(repeat)
+    estimates["*"] = RepeatEstimate(contacts, repeats, "softphones")
+    return estimates
+
+
 def feed_repeats(
     connection: sqlite3.Connection, contacts: Sequence[tuple[float, str, str | None]]
 ) -> dict[str | None, RepeatEstimate]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from supervisor.feeds.events import (
     CALL_END_EVENTS,
@@ -94,6 +95,18 @@ class QueueCounts:
             self.oldest_waiting = other.oldest_waiting
 
 
+class QueueCall(NamedTuple):
+    """One call offered in the window, as the wallboard's charts need it."""
+
+    queue: str | None
+    entered_at: float
+    outcome: str | None  # CONNECT, ABANDON, EXITWITHTIMEOUT, EXITWITHKEY, EXITEMPTY, or None
+    left_at: float | None  # when it left the queue (the outcome's time); None: no outcome
+    waiting: bool  # counted in calls_waiting at `now`
+    answered_within: bool  # answered within the queue's service-level threshold
+    short_abandon: bool  # abandoned before the queue's short-abandon limit
+
+
 @dataclass
 class MemberCounts:
     """What the feed says about one queue member's calls offered in the window."""
@@ -112,6 +125,7 @@ class FeedCalls:
     queues: dict[str | None, QueueCounts]
     members: dict[str, MemberCounts]
     contacts: list[tuple[float, str, str | None]]  # (entered_at, caller id, queue), answered
+    calls: list[QueueCall] = field(default_factory=list)  # every offered call, in no set order
 
 
 def last_queue_start(connection: sqlite3.Connection, now: float) -> float | None:
@@ -137,6 +151,7 @@ def feed_calls(
     queues: dict[str | None, QueueCounts] = {}
     members: dict[str, MemberCounts] = {}
     contacts: list[tuple[float, str, str | None]] = []
+    calls: list[QueueCall] = []
     for row in connection.execute(sql, params):
         name, entered_at, caller, outcome = row[0], row[1], row[2], row[3]
         counts = queues.get(name)
@@ -145,21 +160,35 @@ def feed_calls(
         counts.offered += 1
         if outcome is None:
             oldest = now - settings.stale_wait_seconds
-            if oldest <= entered_at <= now and (restart is None or entered_at >= restart):
+            waiting = oldest <= entered_at <= now and (restart is None or entered_at >= restart)
+            if waiting:
                 counts.waiting += 1
                 if counts.oldest_waiting is None or entered_at < counts.oldest_waiting:
                     counts.oldest_waiting = entered_at
+            calls.append(QueueCall(name, entered_at, None, None, waiting, False, False))
             continue
         wait = _wait(outcome, row[6:10], row[4] - entered_at)
+        limits = counts.thresholds
         if outcome == "CONNECT":
             _answered(counts, members, row, wait, name)
             if caller:
                 contacts.append((entered_at, caller, name))
         else:
             _left(counts, outcome, wait)
+        calls.append(
+            QueueCall(
+                name,
+                entered_at,
+                outcome,
+                row[4],
+                False,
+                outcome == "CONNECT" and wait <= limits.service_level_seconds,
+                outcome == "ABANDON" and wait < limits.short_abandon_seconds,
+            )
+        )
     if queue is not None and queue not in queues:
         queues[queue] = QueueCounts(queue, settings.thresholds(queue))
-    return FeedCalls(queues, members, contacts)
+    return FeedCalls(queues, members, contacts, calls)
 
 
 def _wait(outcome: str, data: tuple[object, ...], elapsed: float) -> float:

@@ -16,15 +16,22 @@ from dataclasses import asdict, dataclass, field
 
 from supervisor.feeds.instants import format_instant
 from supervisor.metrics import definitions
-from supervisor.metrics.agents import AgentFigures, HandledCall, agent_figures, handled_calls
+from supervisor.metrics.agents import (
+    AgentFigures,
+    HandledCall,
+    StateHistory,
+    agent_figures,
+    handled_calls,
+    state_history,
+)
 from supervisor.metrics.quality import (
     RepeatEstimate,
     Surveys,
     feed_repeats,
-    softphone_repeats,
+    softphone_repeats_by_queue,
     survey_scores,
 )
-from supervisor.metrics.queues import QueueCounts, feed_calls
+from supervisor.metrics.queues import QueueCall, QueueCounts, feed_calls
 from supervisor.metrics.settings import MetricsSettings, Window
 
 REPORT_FORMAT = 1  # the "format" key: raised only if a key changes meaning
@@ -70,6 +77,9 @@ class KpiReport:
     queues: list[dict[str, object]]
     agents: list[AgentFigures]
     unavailable: dict[str, str] = field(default_factory=dict)
+    # The facts behind the figures, kept for the wallboard's charts (not in JSON or CSV).
+    calls: list[QueueCall] = field(default_factory=list, repr=False, compare=False)
+    history: StateHistory | None = field(default=None, repr=False, compare=False)
 
     def queue(self, name: str | None) -> dict[str, object]:
         """The figures of one queue (KeyError if the window has none of its calls)."""
@@ -114,6 +124,7 @@ def compute_kpis(
     surveys = survey_scores(connection, window)
     if queue is not None:
         surveys = {queue: surveys.get(queue, Surveys([], [], []))}
+    history = state_history(connection, window, now)
     agents = agent_figures(
         connection,
         window,
@@ -122,6 +133,7 @@ def compute_kpis(
         members=feed.members,
         aliases=settings.agent_aliases,
         queue=queue,
+        history=history,
     )
     repeats = _repeat_estimates(connection, window, calls, feed.contacts, queue)
 
@@ -170,6 +182,7 @@ def compute_kpis(
         total = dict(rows[0], occupancy_percent=occupancy)
     report = KpiReport(window, now, queue, sources, total, rows, agents)
     report.unavailable = _unavailable(report)
+    report.calls, report.history = feed.calls, history
     return report
 
 
@@ -183,10 +196,12 @@ def _repeat_estimates(
     """Per queue, and under "*" for all: from the softphones' calls, else from the feed."""
     if any(call.direction == "inbound" and call.remote_party for call in calls):
         queues = {call.queue for call in calls if call.direction == "inbound"}
+        found = softphone_repeats_by_queue(connection, window, queue)
+        none = RepeatEstimate(0, 0, "softphones")
         estimates: dict[str | None, RepeatEstimate] = {
-            name: softphone_repeats(connection, window, name) for name in queues if name
+            name: found.get(name, none) for name in queues if name
         }
-        estimates["*"] = softphone_repeats(connection, window, queue)
+        estimates["*"] = found["*"]
         return estimates
     estimates = dict(feed_repeats(connection, contacts))
     if estimates:
