@@ -22,14 +22,13 @@ from types import FrameType
 from softphone.agent import AgentError, AgentSession
 from softphone.credentials import Credentials, KeychainUnavailable
 from softphone.logsetup import configure_logging
-from softphone.phone import Phone
+from softphone.phone import Phone, engine_settings
 from softphone.profile import Profile, ProfileError, load_profile
 from softphone.sip import (
     AccountSettings,
     CallStateChanged,
     EngineError,
     EngineEvent,
-    EngineSettings,
     IncomingCall,
     InvalidTarget,
     RegistrationChanged,
@@ -114,7 +113,7 @@ def run_headless(profile_dir: Path | None, target: str | None, *, verbose: bool 
     install_stop_signals(stop)
     store = StoreWriter(on_health_change=_report_store_health)
     _report_store_health(store.health, only_trouble=True)
-    engine = SipEngine(EngineSettings(bind_address=profile.bind_address, sip_port=profile.sip_port))
+    engine = SipEngine(engine_settings(profile))
     engine.add_listener(_print_event)
     session = AgentSession(store, profile.agent_id, profile, time.time)
     session.add_listener(

@@ -35,6 +35,7 @@ from softphone.sip import (
     CallStateChanged,
     EngineError,
     EngineEvent,
+    EngineSettings,
     IncomingCall,
     SipEngine,
     TransferProgress,
@@ -90,6 +91,16 @@ class _Transfer:
     requested_at: float
     consult_call_id: int | None = None
     completing: bool = False  # REFER with Replaces sent: the consult leg is expected to end
+
+
+def engine_settings(profile: Profile) -> EngineSettings:
+    """The SIP engine's settings from the agent's profile (network and headset)."""
+    return EngineSettings(
+        bind_address=profile.bind_address,
+        sip_port=profile.sip_port,
+        capture_device=profile.capture_device,
+        playback_device=profile.playback_device,
+    )
 
 
 class Phone:
@@ -165,6 +176,13 @@ class Phone:
         if call is not None:
             call.hung_up_here = True
         self.engine.hangup(call_id)
+
+    def reject(self, call_id: int, code: int = 486) -> None:
+        """Refuse a ringing call with a final status (486 Busy Here, 603 Decline)."""
+        call = self._calls.get(call_id)
+        if call is not None:
+            call.hung_up_here = True
+        self.engine.reject(call_id, code, _REASON_PHRASES.get(code, ""))
 
     def hold(self, call_id: int) -> None:
         """Put the caller on hold; hold time is counted for the call's record."""

@@ -138,6 +138,8 @@ class Profile:
     bind_address: str = ""  # the local IP address SIP binds to; "" for all
     sip_port: int = 0  # the local SIP port; 0 for any free one
     ringer_device: str = ""  # the output device that rings, by name; "" for the default
+    capture_device: str = ""  # the headset's microphone, by name; "" for the default
+    playback_device: str = ""  # the headset's earphones, by name; "" for the default
     language: str = "system"  # one of LANGUAGES
     shortcut_answer: str = DEFAULT_SHORTCUTS["answer"]
     shortcut_hang_up: str = DEFAULT_SHORTCUTS["hang_up"]
@@ -351,6 +353,8 @@ _SETTINGS = (
     _Setting("network.bind_address", "bind_address", "", _ip_address),
     _Setting("network.sip_port", "sip_port", 0, _whole(0, 65535)),
     _Setting("audio.ringer_device", "ringer_device", "", _text),
+    _Setting("audio.capture_device", "capture_device", "", _text),
+    _Setting("audio.playback_device", "playback_device", "", _text),
     _Setting("ui.language", "language", "system", _one_of(*LANGUAGES)),
     *(
         _Setting(f"shortcuts.{action}", f"shortcut_{action}", key, _key_sequence)

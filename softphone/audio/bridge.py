@@ -103,14 +103,21 @@ class PortAudioBridge:
         return self._port
 
     def start(self) -> None:
-        """Join the conference bridge and open the PortAudio stream (raises OSError on failure)."""
-        import sounddevice  # noqa: PLC0415 - PortAudio loads only when the bridge is used
-
+        """Join the conference bridge and open the PortAudio streams (OSError on failure)."""
         port = _BridgePort(self.to_headset, self.from_headset)
         fmt = pj.MediaFormatAudio()
         fmt.init(pj.PJMEDIA_FORMAT_PCM, self.clock_rate, 1, FRAME_MS * 1000, 16)
         port.createPort("callboard-headset", fmt)
         self._port = port
+        try:
+            self._open_streams()
+        except OSError:
+            self.stop()
+            raise
+
+    def _open_streams(self) -> None:
+        import sounddevice  # noqa: PLC0415 - PortAudio loads only when the bridge is used
+
         common = {
             "samplerate": self.clock_rate,
             "blocksize": self.frame_samples,
@@ -130,7 +137,7 @@ class PortAudioBridge:
             for stream in self._streams:
                 stream.start()
         except Exception as exc:
-            self.stop()
+            self._close_streams()
             raise OSError(f"the audio device could not be opened: {exc}") from exc
         log.info(
             "PortAudio bridge open: capture %s, playback %s, %d Hz, latency %s",
@@ -140,8 +147,7 @@ class PortAudioBridge:
             self._describe_latency(),
         )
 
-    def stop(self) -> None:
-        """Close the stream and leave the conference (before the library is destroyed)."""
+    def _close_streams(self) -> None:
         streams, self._streams = self._streams, []
         for stream in streams:
             try:
@@ -149,9 +155,33 @@ class PortAudioBridge:
                 stream.close()
             except Exception as exc:
                 log.warning("Closing an audio stream: %s", exc)
-        self._port = None
         self.to_headset.clear()
         self.from_headset.clear()
+
+    def switch_devices(self, capture: str | None, playback: str | None) -> None:
+        """Reopen the streams on other devices; the conference port (and the calls) stay."""
+        old = (self.capture_device, self.playback_device)
+        self._close_streams()
+        self.capture_device, self.playback_device = capture, playback
+        try:
+            self._open_streams()
+        except OSError:
+            log.warning("Could not open %s / %s; back to %s / %s", capture, playback, *old)
+            self.capture_device, self.playback_device = old
+            self._open_streams()
+            raise
+        log.info(
+            "Headset now: capture %s, playback %s", capture or "default", playback or "default"
+        )
+
+    def streams_alive(self) -> bool:
+        """False when PortAudio stopped a stream (the device went away)."""
+        return len(self._streams) == 2 and all(stream.active for stream in self._streams)
+
+    def stop(self) -> None:
+        """Close the streams and leave the conference (before the library is destroyed)."""
+        self._close_streams()
+        self._port = None
 
     def stats(self) -> BridgeStats:
         """Counters since the bridge started."""

@@ -7,6 +7,7 @@ reports what happened as plain event objects (see `events`).
 
 from softphone.sip.engine import EngineError, SipEngine
 from softphone.sip.events import (
+    AudioDevicesChanged,
     CallDirection,
     CallMediaChanged,
     CallReplaced,
@@ -26,6 +27,7 @@ from softphone.sip.uri import InvalidTarget, normalize_target
 
 __all__ = [
     "AccountSettings",
+    "AudioDevicesChanged",
     "CallDirection",
     "CallMediaChanged",
     "CallReplaced",

@@ -35,6 +35,7 @@ from softphone.audio.devices import AudioDevice
 from softphone.sip._pjsua import PjAccount, PjCall, PjEndpoint, PjLogWriter
 from softphone.sip.backoff import Backoff
 from softphone.sip.events import (
+    AudioDevicesChanged,
     CallDirection,
     CallMediaChanged,
     CallReplaced,
@@ -153,6 +154,7 @@ class SipEngine:
         self._ids = itertools.count(1)
         self._closing = False
         self._bridge: PortAudioBridge | None = None
+        self._next_device_check = 0.0
         self.audio_backend = "none"
         self.audio_problem = ""
 
@@ -248,6 +250,7 @@ class SipEngine:
             return 0
         ep.libHandleEvents(max(0, timeout_ms))
         self._hang_up_transferred()
+        self._check_audio_devices()
         self._run_deferred_holds()
         self._run_due_retries()
         self._drop_ended_calls()
@@ -924,6 +927,70 @@ class SipEngine:
             return self._bridge.media, self._bridge.media
         manager = ep.audDevManager()
         return manager.getCaptureDevMedia(), manager.getPlaybackDevMedia()
+
+    def audio_levels(self) -> tuple[float, float]:
+        """(microphone, earphones) signal levels from 0 to 1, for the window's meters."""
+        ep = self._ep
+        if ep is None:
+            return (0.0, 0.0)
+        try:
+            capture, playback = self._headset(ep)
+            # The conference keeps two levels per port (0 to 255). Measured here:
+            # "tx" is what the port sends into the bridge (the microphone), "rx"
+            # what the port receives from it (the earphones).
+            return (capture.getTxLevel() / 255.0, playback.getRxLevel() / 255.0)
+        except pj.Error:
+            return (0.0, 0.0)
+
+    def set_volumes(self, microphone: float, earphones: float) -> None:
+        """Scale the microphone and the earphones (1.0 as is, 0 silent, up to 2.0 louder)."""
+        ep = self._require()
+        for name, value in (("microphone", microphone), ("earphones", earphones)):
+            if not 0.0 <= value <= 2.0:
+                raise ValueError(f"{name} volume must be from 0.0 to 2.0, not {value}")
+        capture, playback = self._headset(ep)
+        # As with the levels above: "tx" is the port's own signal into the
+        # bridge, "rx" what it is given to play.
+        capture.adjustTxLevel(microphone)
+        playback.adjustRxLevel(earphones)
+
+    def switch_audio_devices(self, capture: str, playback: str) -> None:
+        """Use other devices for the headset, by name ("" for the default), calls up or not."""
+        ep = self._require()
+        if self._bridge is not None:
+            try:
+                self._bridge.switch_devices(capture or None, playback or None)
+            except OSError as exc:
+                raise EngineError(f"Could not switch the headset: {exc}") from exc
+            self._queue(AudioDevicesChanged(capture, playback, "switched"))
+            return
+        if self.audio_backend == "native":
+            manager = ep.audDevManager()
+            for name, setter in (
+                (capture, manager.setCaptureDev),
+                (playback, manager.setPlaybackDev),
+            ):
+                index = _device_index(manager, name) if name else None
+                setter(-1 if index is None else index)  # -1: the system's default
+
+    def _check_audio_devices(self) -> None:
+        """Once a second: a stream PortAudio stopped (headset unplugged) falls back to default."""
+        bridge = self._bridge
+        now = self._clock()
+        if bridge is None or now < self._next_device_check:
+            return
+        self._next_device_check = now + 1.0
+        if bridge.streams_alive():
+            return
+        lost = f"{bridge.capture_device or 'default'} / {bridge.playback_device or 'default'}"
+        log.warning("The headset (%s) stopped; falling back to the default devices", lost)
+        try:
+            bridge.switch_devices(None, None)
+        except OSError as exc:
+            self.audio_problem = f"no sound device could be opened: {exc}"
+            log.warning("Calls will have no sound: %s", self.audio_problem)
+            return
+        self._queue(AudioDevicesChanged("", "", f"{lost} stopped; using the default devices"))
 
     def bridge_stats(self) -> BridgeStats | None:
         """The PortAudio bridge's frame counters, when the bridge is in use."""

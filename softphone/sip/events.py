@@ -160,6 +160,15 @@ class CallReplaced:
     remote_uri: str
 
 
+@dataclass(frozen=True)
+class AudioDevicesChanged:
+    """The headset devices changed: the agent switched, or a device went away (`reason`)."""
+
+    capture: str
+    playback: str
+    reason: str
+
+
 EngineEvent = (
     RegistrationChanged
     | IncomingCall
@@ -169,4 +178,5 @@ EngineEvent = (
     | TransferProgress
     | TransferRequested
     | CallReplaced
+    | AudioDevicesChanged
 )

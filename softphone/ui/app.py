@@ -27,9 +27,9 @@ from softphone.agent import AgentSession
 from softphone.credentials import Credentials, KeychainUnavailable
 from softphone.headless import account_settings
 from softphone.logsetup import configure_logging
-from softphone.phone import Phone
+from softphone.phone import Phone, engine_settings
 from softphone.profile import PROFILE_FILE, Profile, ProfileError, default_profile, load_profile
-from softphone.sip import AccountSettings, EngineError, EngineSettings, SettingsError, SipEngine
+from softphone.sip import AccountSettings, EngineError, SettingsError, SipEngine
 from softphone.ui.alerts import CallAlerts, app_icon, ringtone_for
 from softphone.ui.main_window import MainWindow
 from softphone.ui.qt_engine import QtSipEngine
@@ -107,7 +107,7 @@ def run_window(
         account = None
 
     store = StoreWriter()
-    engine = SipEngine(EngineSettings(bind_address=profile.bind_address, sip_port=profile.sip_port))
+    engine = SipEngine(engine_settings(profile))
     session = AgentSession(store, profile.agent_id, profile, time.time)
     phone = Phone(engine, session, store, profile)
     qt_engine = QtSipEngine(engine)

@@ -8,6 +8,7 @@ import time
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from softphone.sip import (
+    AudioDevicesChanged,
     CallMediaChanged,
     CallStateChanged,
     DtmfReceived,
@@ -33,6 +34,7 @@ class QtSipEngine(QObject):
     call_state_changed = Signal(object)
     call_media_changed = Signal(object)
     dtmf_received = Signal(object)
+    audio_devices_changed = Signal(object)
 
     def __init__(
         self,
@@ -84,3 +86,5 @@ class QtSipEngine(QObject):
             self.call_media_changed.emit(event)
         elif isinstance(event, DtmfReceived):
             self.dtmf_received.emit(event)
+        elif isinstance(event, AudioDevicesChanged):
+            self.audio_devices_changed.emit(event)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from softphone.sip import CallState, IncomingCall
+from softphone.sip import AudioDevicesChanged, CallState, IncomingCall
 from tests.rig.engine_harness import EngineHarness
 from tests.rig.pulse import dominant_frequency, read_recording
 
@@ -60,3 +60,52 @@ def test_the_agent_microphone_reaches_the_caller(
     assert abs(freq - 440) < 20, f"the caller heard {freq:.0f} Hz instead of 440 Hz"
     stats = phone.engine.bridge_stats()
     assert stats is not None and stats.from_headset.read > 50
+
+
+def _heard(phone, pulseaudio, seconds=1.5):
+    recorder = pulseaudio.record("speaker.monitor", seconds + 0.5)
+    phone.poll_for(seconds)
+    recorder.terminate()
+    data, _ = recorder.communicate(timeout=5)
+    samples = np.frombuffer(data, dtype="<i2")
+    return dominant_frequency(samples[len(samples) // 4 :])
+
+
+def test_the_headset_can_be_switched_in_a_call(phone, pulseaudio, registered_peer, kamailio):
+    caller, _ = _answered(phone, registered_peer, kamailio)
+    caller.send("tone", freq=1000)
+    phone.engine.switch_audio_devices("default", "default")
+    event = phone.wait_for(AudioDevicesChanged)
+    assert (event.capture, event.playback, event.reason) == ("default", "default", "switched")
+    phone.poll_for(0.5)
+    freq, rms = _heard(phone, pulseaudio)
+    assert rms > 0.01 and abs(freq - 1000) < 25
+
+
+def test_a_headset_that_stops_falls_back_to_the_default_device(
+    phone, pulseaudio, registered_peer, kamailio
+):
+    caller, _ = _answered(phone, registered_peer, kamailio)
+    caller.send("tone", freq=1000)
+    phone.engine.switch_audio_devices("pulse", "pulse")
+    phone.wait_for(AudioDevicesChanged)
+    # What PortAudio does when a USB headset is pulled: the stream stops.
+    phone.engine._bridge._streams[1].abort()
+    lost = phone.wait_for(AudioDevicesChanged, lambda e: e.reason != "switched")
+    assert "pulse" in lost.reason and "default" in lost.reason
+    freq, rms = _heard(phone, pulseaudio)
+    assert rms > 0.01 and abs(freq - 1000) < 25
+
+
+def test_levels_follow_the_call_and_the_earphone_volume_is_applied(
+    phone, pulseaudio, registered_peer, kamailio
+):
+    caller, _ = _answered(phone, registered_peer, kamailio)
+    caller.send("tone", freq=1000)
+    assert phone.eventually(lambda: phone.engine.audio_levels()[1] > 0.05)
+    phone.engine.set_volumes(1.0, 0.0)
+    phone.poll_for(0.5)
+    _, rms = _heard(phone, pulseaudio)
+    assert rms < 0.005, f"the earphones still play at rms {rms:.4f} with volume 0"
+    with pytest.raises(ValueError, match="volume"):
+        phone.engine.set_volumes(3.0, 1.0)
