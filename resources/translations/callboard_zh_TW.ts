@@ -170,6 +170,14 @@ Agent: %s</source>
         <translation>結束通話</translation>
     </message>
     <message>
+        <source>Microphone level</source>
+        <translation>麥克風音量</translation>
+    </message>
+    <message>
+        <source>Earphone level</source>
+        <translation>耳機音量</translation>
+    </message>
+    <message>
         <source>Transfer progress</source>
         <translation>轉接進度</translation>
     </message>
@@ -228,6 +236,14 @@ Agent: %s</source>
     <message>
         <source>Talking to %s before the transfer; the caller is on hold.</source>
         <translation>轉接前正與 %s 通話；來電者保留中。</translation>
+    </message>
+    <message>
+        <source>Microphone</source>
+        <translation>麥克風</translation>
+    </message>
+    <message>
+        <source>Earphones</source>
+        <translation>耳機</translation>
     </message>
     <message>
         <source>Talking with</source>

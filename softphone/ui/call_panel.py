@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -169,6 +170,8 @@ class CallPanel(QWidget):
         named(self.hangup_button, self.tr("Hang up"), self.tr("End the call"))
         self.hangup_button.setStyleSheet("background: #b00020; color: white; padding: 6px;")
         self.hangup_button.clicked.connect(self.hangup_clicked)
+        self.mic_meter = _meter(self.tr("Microphone level"))
+        self.speaker_meter = _meter(self.tr("Earphone level"))
         self.notice = plain_label(name=self.tr("Transfer progress"))
         self.notice.setVisible(False)
         self.consult_bar = self._consult_bar()
@@ -196,6 +199,7 @@ class CallPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(buttons)
+        layout.addLayout(self._meters())
         layout.addWidget(self.consult_bar)
         layout.addWidget(self.notice)
         layout.addWidget(self.keypad)
@@ -245,6 +249,21 @@ class CallPanel(QWidget):
             )
         self.transfer_button.setEnabled(label is None)
 
+    def _meters(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        for caption, meter in (
+            (self.tr("Microphone"), self.mic_meter),
+            (self.tr("Earphones"), self.speaker_meter),
+        ):
+            row.addWidget(QLabel(caption))
+            row.addWidget(meter, 1)
+        return row
+
+    def show_levels(self, microphone: float, earphones: float) -> None:
+        """Move the level meters (0 to 1 each)."""
+        self.mic_meter.setValue(round(microphone * 100))
+        self.speaker_meter.setValue(round(earphones * 100))
+
     def show_notice(self, text: str, warning: bool) -> None:
         """A message about the call, such as transfer progress or a failure."""
         self.notice.setText(text)
@@ -287,3 +306,13 @@ class CallPanel(QWidget):
         self.mute_button.setEnabled(connected)
         self.keypad_button.setEnabled(connected)
         self.transfer_button.setEnabled(connected and not self.consult_bar.isVisible())
+
+
+def _meter(name: str) -> QProgressBar:
+    """A thin level meter that says nothing to a screen reader but its name and value."""
+    meter = QProgressBar()
+    meter.setRange(0, 100)
+    meter.setTextVisible(False)
+    meter.setMaximumHeight(10)
+    meter.setAccessibleName(name)
+    return meter

@@ -132,6 +132,10 @@ class MainWindow(QMainWindow):
         self.ticker.setInterval(TICK_MS)
         self.ticker.timeout.connect(self.tick)
         self.ticker.start()
+        self.meter_timer = QTimer(self)  # the level meters move ten times a second
+        self.meter_timer.setInterval(100)
+        self.meter_timer.timeout.connect(self._show_levels)
+        self.meter_timer.start()
         if phone.account_id is None:
             self.status_line.show_no_account()
         self.history.reload()
@@ -360,6 +364,10 @@ class MainWindow(QMainWindow):
             self._act(lambda: self.phone.cancel_consult(info.call_id))
             self.refresh()
 
+    def _show_levels(self) -> None:
+        if self.pages.currentWidget() is self.call_panel:
+            self.call_panel.show_levels(*self.phone.engine.audio_levels())
+
     def _phone_notice(self, notice: PhoneNotice) -> None:
         self.call_panel.show_notice(notice.text, notice.warning)
         if notice.warning:
@@ -450,6 +458,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop the clock; the application shuts the phone down after the loop ends."""
         self.ticker.stop()
+        self.meter_timer.stop()
         self.wrap_up_form.save_notes()
         super().closeEvent(event)
 
