@@ -732,12 +732,36 @@ Agent: %s</source>
         <translation>資訊標頭(&amp;C)：</translation>
     </message>
     <message>
+        <source>Microphone device</source>
+        <translation>麥克風裝置</translation>
+    </message>
+    <message>
+        <source>The headset&apos;s microphone, by name</source>
+        <translation>耳機麥克風（依名稱）</translation>
+    </message>
+    <message>
+        <source>Earphone device</source>
+        <translation>耳機裝置</translation>
+    </message>
+    <message>
+        <source>The headset&apos;s earphones, by name</source>
+        <translation>耳機聽筒（依名稱）</translation>
+    </message>
+    <message>
         <source>Ringer device</source>
         <translation>響鈴裝置</translation>
     </message>
     <message>
         <source>The speaker that rings on an incoming call, by name</source>
         <translation>來電時響鈴的喇叭（依名稱）</translation>
+    </message>
+    <message>
+        <source>&amp;Microphone:</source>
+        <translation>麥克風(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>&amp;Earphones:</source>
+        <translation>耳機(&amp;E)：</translation>
     </message>
     <message>
         <source>(system default)</source>

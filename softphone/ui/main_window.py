@@ -316,9 +316,16 @@ class MainWindow(QMainWindow):
         profile = dialog.saved_profile
         if profile is None:
             return
+        previous = self.phone.profile
         self.phone.profile = profile
         self.phone.session.profile = profile
         self.apply_shortcuts(profile)
+        devices = (profile.capture_device, profile.playback_device)
+        if devices != (previous.capture_device, previous.playback_device):
+            try:  # calls keep going on the new headset
+                self.phone.engine.switch_audio_devices(*devices)
+            except EngineError as exc:
+                self.show_problem(str(exc))
         if dialog.saved_account is not None and dialog.password is not None:
             try:
                 self.phone.set_account(dialog.saved_account, dialog.password)

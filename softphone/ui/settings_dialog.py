@@ -189,23 +189,27 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Time &box:"), self.time_box)
         form.addRow(self.tr("Auto-answer:"), auto)
         form.addRow(self.tr("&Context headers:"), self.context_headers)
-        self.ringer_device = QComboBox()
-        self.ringer_device.setEditable(True)
-        named(
-            self.ringer_device,
+        devices, _problem = portaudio_devices()
+        self.capture_device = _device_combo(
+            self.tr("Microphone device"),
+            self.tr("The headset's microphone, by name"),
+            [d.name for d in devices if d.inputs > 0],
+            profile.capture_device,
+        )
+        self.playback_device = _device_combo(
+            self.tr("Earphone device"),
+            self.tr("The headset's earphones, by name"),
+            [d.name for d in devices if d.outputs > 0],
+            profile.playback_device,
+        )
+        self.ringer_device = _device_combo(
             self.tr("Ringer device"),
             self.tr("The speaker that rings on an incoming call, by name"),
+            [d.name for d in devices if d.outputs > 0],
+            profile.ringer_device,
         )
-        self.ringer_device.addItem(self.tr("(system default)"), "")
-        devices, _problem = portaudio_devices()
-        for device in devices:
-            if device.outputs > 0 and self.ringer_device.findData(device.name) < 0:
-                self.ringer_device.addItem(device.name, device.name)
-        index = self.ringer_device.findData(profile.ringer_device)
-        if index < 0:
-            self.ringer_device.addItem(profile.ringer_device, profile.ringer_device)
-            index = self.ringer_device.count() - 1
-        self.ringer_device.setCurrentIndex(index)
+        form.addRow(self.tr("&Microphone:"), self.capture_device)
+        form.addRow(self.tr("&Earphones:"), self.playback_device)
         form.addRow(self.tr("R&inger:"), self.ringer_device)
         return group
 
@@ -277,7 +281,9 @@ class SettingsDialog(QDialog):
             wrap_up_seconds=self.time_box.value(),
             auto_answer_seconds=auto,
             caller_context_headers=headers,
-            ringer_device=self._ringer_device(),
+            ringer_device=_device_name(self.ringer_device),
+            capture_device=_device_name(self.capture_device),
+            playback_device=_device_name(self.playback_device),
             language=self.language.currentData(),
             shortcut_answer=keys["answer"],
             shortcut_hang_up=keys["hang_up"],
@@ -285,11 +291,6 @@ class SettingsDialog(QDialog):
             shortcut_mute=keys["mute"],
             shortcut_transfer=keys["transfer"],
         )
-
-    def _ringer_device(self) -> str:
-        text = self.ringer_device.currentText().strip()
-        index = self.ringer_device.findText(text)
-        return str(self.ringer_device.itemData(index) or "") if index >= 0 else text
 
     def _password(self, account: AccountSettings | None) -> str | None:
         if account is None:
@@ -333,3 +334,27 @@ def _combo(name: str, choices: tuple[str, ...], current: str) -> QComboBox:
     combo.setCurrentIndex(max(0, combo.findData(current)))
     named(combo, name)
     return combo
+
+
+def _device_combo(name: str, description: str, devices: list[str], current: str) -> QComboBox:
+    """An editable list of devices by name, the system default first; `current` selected."""
+    combo = QComboBox()
+    combo.setEditable(True)
+    named(combo, name, description)
+    combo.addItem(QCoreApplication.translate("SettingsDialog", "(system default)"), "")
+    for device in devices:
+        if combo.findData(device) < 0:
+            combo.addItem(device, device)
+    index = combo.findData(current)
+    if index < 0:  # a headset that is not plugged in now keeps its name
+        combo.addItem(current, current)
+        index = combo.count() - 1
+    combo.setCurrentIndex(index)
+    return combo
+
+
+def _device_name(combo: QComboBox) -> str:
+    """The device name chosen or typed ("" for the system default)."""
+    text = combo.currentText().strip()
+    index = combo.findText(text)
+    return str(combo.itemData(index) or "") if index >= 0 else text

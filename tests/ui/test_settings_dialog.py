@@ -80,3 +80,23 @@ def test_a_changed_shortcut_is_saved_and_used_at_once(qtbot, make_window, tmp_pa
     saved = json.loads((tmp_path / "profile" / "profile.json").read_text())
     assert saved["shortcuts"]["transfer"] == "F8"
     assert saved["ui"]["language"] == "zh_TW"
+
+
+def test_headset_devices_are_chosen_by_name_saved_and_switched_at_once(
+    qtbot, make_window, tmp_path, monkeypatch
+):
+    rig = make_window()
+    switched = []
+    monkeypatch.setattr(
+        rig.phone.engine, "switch_audio_devices", lambda *names: switched.append(names)
+    )
+    dialog = rig.window.open_settings()
+    assert dialog.capture_device.itemText(0) == "(system default)"
+    dialog.capture_device.setEditText("USB Headset")
+    dialog.playback_device.setEditText("USB Headset")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    saved = json.loads((tmp_path / "profile" / "profile.json").read_text())
+    assert saved["audio"]["capture_device"] == "USB Headset"
+    assert saved["audio"]["playback_device"] == "USB Headset"
+    assert switched == [("USB Headset", "USB Headset")]
