@@ -201,7 +201,20 @@ class Phone:
         self.engine.set_mute(call_id, muted)
 
     def send_dtmf(self, call_id: int, digits: str) -> None:
-        """Send DTMF digits to the other side (an IVR menu, say)."""
+        """Send DTMF digits to whoever the agent is talking to about `call_id`.
+
+        During a consult that is the consulted party (an IVR menu, say), not
+        the caller on hold.
+        """
+        transfer = self.transfers.get(call_id)
+        caller = self._calls.get(call_id)
+        if (
+            transfer is not None
+            and transfer.consult_call_id is not None
+            and caller is not None
+            and caller.held_since is not None
+        ):
+            call_id = transfer.consult_call_id
         self.engine.send_dtmf(call_id, digits)
 
     def current_call_id(self) -> int | None:

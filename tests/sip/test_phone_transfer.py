@@ -209,3 +209,16 @@ def test_a_call_transferred_to_us_shows_who_referred_it(make_phone, kamailio, re
         [call] = store.calls(agent_id=AGENT)
     assert "1003" in dict(call.context)["Referred-By"]
     assert caller
+
+
+def test_dtmf_during_a_consult_goes_to_the_consulted_ivr(make_phone, kamailio, registered_peer):
+    phone = make_phone()
+    caller, incoming = _caller(phone, registered_peer, kamailio)
+    ivr = registered_peer("1003", auto_answer=200)
+    consult = phone.consult(incoming.call_id, "1003")
+    phone.harness.wait_call_state(consult, CallState.CONFIRMED)
+    phone.harness.poll_for(0.3)
+    phone.send_dtmf(incoming.call_id, "2#")
+    assert phone.harness.wait_peer(ivr, "dtmf")["digit"] == "2"
+    assert phone.harness.wait_peer(ivr, "dtmf")["digit"] == "#"
+    assert caller.events("dtmf") == []
