@@ -77,6 +77,9 @@ _CALL_STATES = {
     pj.PJSIP_INV_STATE_CONFIRMED: CallState.CONFIRMED,
     pj.PJSIP_INV_STATE_DISCONNECTED: CallState.DISCONNECTED,
 }
+# pjsip (as built in the pjsua2 wheel) reads at most 4000 bytes of one SIP
+# message: a UDP datagram beyond that is cut, a larger TCP message dropped.
+_PACKET_LIMIT_HINT = 3900
 # Characters a URI header value may carry unescaped: hnv-unreserved and unreserved.
 _HEADER_VALUE_SAFE = "[]/:+$-_.!~*'()"
 _SYSTEM_CA_BUNDLES = (
@@ -588,7 +591,15 @@ class SipEngine:
             return
         call_id = next(self._ids)
         call = PjCall(entry.account, call_id, self, prm.callId)
-        message = parse_sip_message(_safe_text(lambda: prm.rdata.wholeMsg))
+        raw = _safe_text(lambda: prm.rdata.wholeMsg)
+        message = parse_sip_message(raw)
+        if len(raw) >= _PACKET_LIMIT_HINT and "Content-Length" not in message.headers:
+            log.warning(
+                "Call %d: the INVITE was cut at the SIP stack's packet limit (%d bytes read); "
+                "its caller context may be incomplete. Large contexts need a smaller INVITE.",
+                call_id,
+                len(raw),
+            )
         info = call.getInfo()
         call_entry = _CallEntry(
             call,
