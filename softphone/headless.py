@@ -6,6 +6,10 @@ cleanly on SIGTERM (what a desktop logout or a service manager sends),
 SIGINT (Ctrl+C) and SIGHUP: calls are hung up, the account unregistered, and
 the process exits 0. Each event is printed on stdout as one line, so a
 script can follow along.
+
+Its interface is the automation API (`softphone.cti`), on unless the
+profile sets `cti.enabled` to false: the first line says where it listens
+and which file holds its token (never the token itself).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from types import FrameType
 
 from softphone.agent import AgentError, AgentSession
 from softphone.credentials import Credentials, KeychainUnavailable
+from softphone.cti import CtiError, CtiServer
 from softphone.logsetup import configure_logging
 from softphone.phone import Phone, engine_settings
 from softphone.profile import Profile, ProfileError, load_profile
@@ -120,7 +125,13 @@ def run_headless(profile_dir: Path | None, target: str | None, *, verbose: bool 
         lambda change: _say(f"agent {change.state.value} {change.reason or ''}".rstrip())
     )
     phone = Phone(engine, session, store, profile)
+    cti = None
+    if profile.cti_enabled is not False:  # the API is the headless softphone's interface
+        cti = CtiServer(phone, profile.folder or profile_dir, port=profile.cti_port)
     try:
+        if cti is not None:
+            cti.start()  # before the phone starts, so clients see it register and log in
+            _say(f"cti {cti.url} token-file {cti.token_file}")
         phone.start(account, password)
         del password
         if target:
@@ -128,21 +139,33 @@ def run_headless(profile_dir: Path | None, target: str | None, *, verbose: bool 
                 phone.dial(target)
             except (InvalidTarget, EngineError, AgentError) as exc:
                 print(f"Cannot dial {target}: {exc}", file=sys.stderr)
-        next_tick = 0.0
-        while not stop():
-            engine.poll(10)
-            if time.monotonic() >= next_tick:
-                phone.tick()
-                next_tick = time.monotonic() + 1.0
+        _poll_until(stop, phone, cti)
     except EngineError as exc:
         print(f"SIP engine: {exc}", file=sys.stderr)
+        return 1
+    except CtiError as exc:
+        print(f"Cannot start the {exc}", file=sys.stderr)
         return 1
     finally:
         if stop():
             log.info("Stopping on %s", stop.signal_name)
+        if cti is not None:
+            cti.stop()
         phone.stop()
     _say("stopped")
     return 0
+
+
+def _poll_until(stop: StopFlag, phone: Phone, cti: CtiServer | None) -> None:
+    """The polling thread: SIP every 10 ms, the API's queued commands, `tick()` each second."""
+    next_tick = 0.0
+    while not stop():
+        phone.engine.poll(10)
+        if cti is not None:
+            cti.process_pending()
+        if time.monotonic() >= next_tick:
+            phone.tick()
+            next_tick = time.monotonic() + 1.0
 
 
 def _print_event(event: EngineEvent) -> None:

@@ -18,7 +18,8 @@ one is refused.
       "network": {"bind_address": "", "sip_port": 5070},
       "audio": {"ringer_device": "Speakers"},
       "ui": {"language": "zh_TW"},
-      "shortcuts": {"answer": "Ctrl+Shift+A", "transfer": "F8"}
+      "shortcuts": {"answer": "Ctrl+Shift+A", "transfer": "F8"},
+      "cti": {"enabled": true, "port": 7130}
     }
 
 Dispositions and Not Ready reasons default to `resources/dispositions.json`
@@ -51,6 +52,7 @@ DEFAULT_CONTEXT_HEADERS = (
     "User-to-User",
     "Referred-By",  # who transferred the call here, when it came by a transfer
 )
+CTI_ADDRESS = "127.0.0.1"  # the only address the automation API may listen on
 LANGUAGES = ("system", "en", "zh_TW")  # "system": the system locale's, English otherwise
 # The call actions that take a keyboard shortcut, and their default keys (Qt's
 # portable key-sequence text: "Ctrl" is Command on macOS).
@@ -146,6 +148,10 @@ class Profile:
     shortcut_hold: str = DEFAULT_SHORTCUTS["hold"]
     shortcut_mute: str = DEFAULT_SHORTCUTS["mute"]
     shortcut_transfer: str = DEFAULT_SHORTCUTS["transfer"]
+    # The local automation API (softphone.cti): None means on when headless, off in the window.
+    cti_enabled: bool | None = None
+    cti_address: str = CTI_ADDRESS  # loopback only: the API is for programs on this computer
+    cti_port: int = 7130  # 0 for any free port (written to cti-port in the profile folder)
     folder: Path | None = None
 
     @property
@@ -225,6 +231,22 @@ def _ip_address(value: object) -> str:
             raise _Invalid(
                 f"'{text}' is not an IP address like 127.0.0.1 (or empty for all)"
             ) from None
+    return text
+
+
+def _optional_flag(value: object) -> bool | None:
+    if value is None:
+        return None
+    return _flag(value)
+
+
+def _loopback(value: object) -> str:
+    text = _text(value)
+    if text != CTI_ADDRESS:
+        raise _Invalid(
+            f"'{text}' is refused: the automation API listens on {CTI_ADDRESS} only, "
+            "so that no other computer can reach it"
+        )
     return text
 
 
@@ -360,6 +382,9 @@ _SETTINGS = (
         _Setting(f"shortcuts.{action}", f"shortcut_{action}", key, _key_sequence)
         for action, key in DEFAULT_SHORTCUTS.items()
     ),
+    _Setting("cti.enabled", "cti_enabled", None, _optional_flag),  # None: on when headless
+    _Setting("cti.address", "cti_address", CTI_ADDRESS, _loopback),
+    _Setting("cti.port", "cti_port", 7130, _whole(0, 65535)),
 )
 
 _ACCOUNT_SETTINGS = (

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
 from softphone.agent import AgentSession
 from softphone.credentials import Credentials, KeychainUnavailable
+from softphone.cti import CtiError, CtiServer
 from softphone.headless import account_settings
 from softphone.logsetup import configure_logging
 from softphone.phone import Phone, engine_settings
@@ -111,6 +112,8 @@ def run_window(
     session = AgentSession(store, profile.agent_id, profile, time.time)
     phone = Phone(engine, session, store, profile)
     qt_engine = QtSipEngine(engine)
+    if profile.cti_enabled:
+        _start_api(phone, folder)
     try:
         qt_engine.start()
         phone.start(account, password or "")
@@ -137,6 +140,28 @@ def run_window(
     phone.stop()
     log.info("Softphone window closed (status %d)", status)
     return 0 if status == 0 else 1
+
+
+def _start_api(phone: Phone, folder: Path) -> CtiServer | None:
+    """The automation API: a 10 ms timer runs its queued commands on this (the GUI) thread.
+
+    It stops when the event loop quits, before the engine shuts down.
+    """
+    app = QCoreApplication.instance()
+    cti = CtiServer(phone, folder, port=phone.profile.cti_port)
+    try:
+        cti.start()
+    except CtiError as exc:
+        log.warning("Not starting the %s", exc)
+        return None
+    timer = QTimer(app)
+    timer.setInterval(10)
+    timer.timeout.connect(cti.process_pending)
+    timer.start()
+    if app is not None:
+        app.aboutToQuit.connect(timer.stop)
+        app.aboutToQuit.connect(cti.stop)
+    return cti
 
 
 def _quit_on_signals(app: QCoreApplication) -> None:

@@ -19,6 +19,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def write_profile(folder: Path, account: dict[str, Any], **extra: Any) -> Path:
     """Write a profile folder with `account` and any other top-level sections."""
     folder.mkdir(parents=True, exist_ok=True)
+    # The automation API on any free port (it is written to cti-port): runs side by side
+    # must not fight over the default port.
+    extra.setdefault("cti", {"port": 0})
     data = {"agent": {"id": "agent-1", "name": "Test Agent"}, "account": account, **extra}
     (folder / "profile.json").write_text(json.dumps(data, indent=2))
     return folder
