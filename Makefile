@@ -1,6 +1,8 @@
 # Callboard: the commands a developer, CI and an installer need.
 #   make test   install what the tests need, then run every test (offscreen)
-#   make demo   run the demo (for now: the softphone self-test)
+#   make demo   run the demo: a simulated call center, its wallboard and a softphone
+#   make package        a packaged build for this system (PyInstaller), in dist/
+#   make package-test   build it and smoke-test the bundle headless
 #   make bench  run the benchmarks in tests/bench and print their figures
 #   make lint   ruff and mypy
 
@@ -22,14 +24,20 @@ PYTHON ?= $(shell for p in python3.12 python3.11 python3.10 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(not ((3, 10) <= sys.version_info[:2] <= (3, 12)))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
 
-.PHONY: test demo bench lint system-deps venv clean
+PACKAGE_VENV := .venv-package
+PACKAGE_PY := $(PACKAGE_VENV)/bin/python
+DEMO_SPEED ?= 10
+DEMO_ARGS ?=
+
+.PHONY: test demo bench lint system-deps venv clean package package-test
 
 test: system-deps venv
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
 
+# Not system-deps: a user who is not root gets the lab's own message when
+# Kamailio is missing, instead of a refusal to install packages.
 demo: venv
-	@echo "The lab and the windows are not built yet: running the softphone self-test."
-	$(VENV)/bin/softphone --self-test
+	$(PY) -m softphone.lab.demo --speed $(DEMO_SPEED) $(DEMO_ARGS)
 
 bench: system-deps venv
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest tests/bench -s -o python_files='bench_*.py' $(PYTEST_ARGS)
@@ -62,5 +70,22 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test,lint]'
 	@touch $@
 
+# Packaged build for this system: PyInstaller in a venv of its own, see
+# packaging/build.py. The project is reinstalled each time so the bundle's
+# metadata matches the checkout.
+package: $(PACKAGE_VENV)/.installed
+	$(PACKAGE_PY) -m pip install --quiet --no-deps --force-reinstall .
+	QT_QPA_PLATFORM=offscreen $(PACKAGE_PY) packaging/build.py
+
+package-test: system-deps package
+	$(PACKAGE_PY) packaging/smoke_test.py
+
+$(PACKAGE_VENV)/.installed: pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then echo "No Python from 3.10 to 3.12 found on PATH (pjsua2 wheels need one)." >&2; exit 1; fi
+	@test -x $(PACKAGE_PY) || $(PYTHON) -m venv $(PACKAGE_VENV)
+	$(PACKAGE_PY) -m pip install --quiet --upgrade pip
+	$(PACKAGE_PY) -m pip install --quiet . 'pyinstaller>=6.10,<7'
+	@touch $@
+
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(PACKAGE_VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

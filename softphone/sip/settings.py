@@ -96,7 +96,9 @@ class EngineSettings:
     user_agent: str = "Callboard Softphone"
     bind_address: str = ""
     sip_port: int = 0
-    max_calls: int = 8
+    # The pjsua2 wheel is built for at most 4 calls in one process: a 5th
+    # call fails however high uaConfig.maxCalls is set.
+    max_calls: int = 4
     log_level: int = 3
     tls_ca_file: str = ""
     # "auto": the build's own devices where it has them, else the PortAudio
@@ -109,8 +111,8 @@ class EngineSettings:
     def __post_init__(self) -> None:
         if not 0 <= self.sip_port <= 65535:
             raise SettingsError("sip_port", "must be from 0 (any free port) to 65535")
-        if not 1 <= self.max_calls <= 32:
-            raise SettingsError("max_calls", "must be from 1 to 32")
+        if not 1 <= self.max_calls <= 4:
+            raise SettingsError("max_calls", "must be from 1 to 4 (the pjsua2 build's limit)")
         if self.audio not in AUDIO_BACKENDS:
             raise SettingsError(
                 "audio", f"unknown audio backend '{self.audio}' (use {', '.join(AUDIO_BACKENDS)})"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import urllib.parse
 from pathlib import Path
 
 from supervisor.store.errors import (
@@ -103,17 +104,9 @@ def _check_existing_file(path: Path) -> None:
     """Refuse, without writing to it, a file we must not or cannot use."""
     if not path.is_file():
         raise StoreIOError(path, f"The store path {path} is not a regular file.")
-    with path.open("rb") as file:
-        header = file.read(100)
-    if header and not header.startswith(_SQLITE_MAGIC):
-        raise NotAStoreError(
-            path, f"{path} is not a Callboard store (not an SQLite database); left untouched."
-        )
-    if len(header) >= _HEADER_VERSION_OFFSET + 4:
-        end = _HEADER_VERSION_OFFSET + 4
-        version = int.from_bytes(header[_HEADER_VERSION_OFFSET:end], "big")
-        if version > SCHEMA_VERSION:
-            raise NewerSchemaError(path, version, SCHEMA_VERSION)
+    version = _stored_version(path)
+    if version > SCHEMA_VERSION:
+        raise NewerSchemaError(path, version, SCHEMA_VERSION)
     if not _writable(path):
         raise ReadOnlyStoreError(path, f"The store {path} is read-only: it cannot be written.")
     sidecars_exist = all(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-shm"))
@@ -123,6 +116,33 @@ def _check_existing_file(path: Path) -> None:
             f"The folder {path.parent} is read-only: SQLite cannot create the store's "
             "-wal and -shm files next to it.",
         )
+
+
+def _stored_version(path: Path) -> int:
+    """The file's schema version, read through SQLite itself, read-only.
+
+    Not with Python's open(): closing any descriptor of a file drops every
+    POSIX lock this process holds on it, so a plain open/close next to a live
+    StoreWriter would let another process checkpoint the WAL away under it
+    and lose writes. SQLite's own file layer keeps such descriptors open
+    while its locks live. A file that is not SQLite is refused untouched.
+    """
+    uri = f"file:{urllib.parse.quote(str(path))}?mode=ro"
+    try:
+        probe = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT)
+    except sqlite3.Error as exc:
+        raise translate_error(exc, path) from exc
+    try:
+        row = probe.execute("PRAGMA user_version").fetchone()
+    except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc) or "malformed" in str(exc):
+            raise NotAStoreError(
+                path, f"{path} is not a Callboard store (not an SQLite database); left untouched."
+            ) from exc
+        raise translate_error(exc, path) from exc
+    finally:
+        probe.close()
+    return int(row[0]) if row else 0
 
 
 def _writable(path: Path) -> bool:
