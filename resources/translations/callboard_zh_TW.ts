@@ -612,6 +612,10 @@ Agent: %s</source>
         <translation>鍵盤與語言(&amp;K)</translation>
     </message>
     <message>
+        <source>Au&amp;tomation</source>
+        <translation>自動化(&amp;T)</translation>
+    </message>
+    <message>
         <source>Settings problem</source>
         <translation>設定問題</translation>
     </message>
@@ -762,6 +766,58 @@ Agent: %s</source>
     <message>
         <source>&amp;Earphones:</source>
         <translation>耳機(&amp;E)：</translation>
+    </message>
+    <message>
+        <source>on</source>
+        <translation>開啟</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>關閉</translation>
+    </message>
+    <message>
+        <source>on when the softphone runs without a window (--headless)</source>
+        <translation>在無視窗模式（--headless）下開啟</translation>
+    </message>
+    <message>
+        <source>a free port</source>
+        <translation>任一可用連接埠</translation>
+    </message>
+    <message>
+        <source>The automation API lets a CRM on this computer take and place calls. It listens on %s, port %s, and is %s (profile: cti.enabled). Each request must carry the token below.</source>
+        <translation>自動化 API 讓本機的 CRM 接聽與撥打電話。它在 %s 的連接埠 %s 上接聽，目前為%s（設定檔：cti.enabled）。每個請求都必須附上下方的權杖。</translation>
+    </message>
+    <message>
+        <source>Token file</source>
+        <translation>權杖檔案</translation>
+    </message>
+    <message>
+        <source>Token file (readable by you only):</source>
+        <translation>權杖檔案（僅限您本人可讀取）：</translation>
+    </message>
+    <message>
+        <source>&amp;Copy token</source>
+        <translation>複製權杖(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Copy token</source>
+        <translation>複製權杖</translation>
+    </message>
+    <message>
+        <source>Copy the API token to the clipboard, for the CRM&apos;s settings</source>
+        <translation>將 API 權杖複製到剪貼簿，以填入 CRM 的設定</translation>
+    </message>
+    <message>
+        <source>Token status</source>
+        <translation>權杖狀態</translation>
+    </message>
+    <message>
+        <source>The token could not be read: %s</source>
+        <translation>無法讀取權杖：%s</translation>
+    </message>
+    <message>
+        <source>Token copied. Paste it into the CRM&apos;s settings.</source>
+        <translation>已複製權杖。請貼到 CRM 的設定中。</translation>
     </message>
     <message>
         <source>(system default)</source>

@@ -12,7 +12,8 @@ import dataclasses
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,7 +23,9 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
+    QPushButton,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -31,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from softphone.audio.devices import portaudio_devices
 from softphone.credentials import Credentials, KeychainUnavailable
+from softphone.cti.auth import TOKEN_FILE, load_or_create_token
 from softphone.headless import account_settings
 from softphone.profile import (
     LANGUAGES,
@@ -97,6 +101,7 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._account_group(profile.account), self.tr("&Account"))
         self.tabs.addTab(self._calls_group(profile), self.tr("Ca&lls"))
         self.tabs.addTab(self._keyboard_group(profile), self.tr("&Keyboard and language"))
+        self.tabs.addTab(self._automation_page(profile), self.tr("Au&tomation"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         self.error = plain_label(name=self.tr("Settings problem"))
@@ -224,6 +229,54 @@ class SettingsDialog(QDialog):
         QVBoxLayout(group).addWidget(self.shortcuts)
         form.addRow(group)
         return page
+
+    def _automation_page(self, profile: Profile) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        state = {
+            True: self.tr("on"),
+            False: self.tr("off"),
+            None: self.tr("on when the softphone runs without a window (--headless)"),
+        }[profile.cti_enabled]
+        port = str(profile.cti_port) if profile.cti_port else self.tr("a free port")
+        layout.addWidget(
+            plain_label(
+                self.tr(
+                    "The automation API lets a CRM on this computer take and place calls. "
+                    "It listens on %s, port %s, and is %s (profile: cti.enabled). Each "
+                    "request must carry the token below."
+                )
+                % (profile.cti_address, port, state)
+            )
+        )
+        self.token_file = plain_label(
+            str(self.folder / TOKEN_FILE), name=self.tr("Token file"), wrap=False
+        )
+        self.token_file.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(QLabel(self.tr("Token file (readable by you only):")))
+        layout.addWidget(self.token_file)
+        self.copy_token_button = QPushButton(self.tr("&Copy token"))
+        named(
+            self.copy_token_button,
+            self.tr("Copy token"),
+            self.tr("Copy the API token to the clipboard, for the CRM's settings"),
+        )
+        self.copy_token_button.clicked.connect(self.copy_token)
+        self.token_status = plain_label(name=self.tr("Token status"))
+        layout.addWidget(self.copy_token_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.token_status)
+        layout.addStretch(1)
+        return page
+
+    def copy_token(self) -> None:
+        """Put the API token on the clipboard (creating it on first use)."""
+        try:
+            token = load_or_create_token(self.folder)
+        except OSError as exc:
+            self.token_status.setText(self.tr("The token could not be read: %s") % exc)
+            return
+        QGuiApplication.clipboard().setText(token)
+        self.token_status.setText(self.tr("Token copied. Paste it into the CRM's settings."))
 
     def save(self) -> None:
         """Check every value, save the profile and the password; stay open on a problem."""

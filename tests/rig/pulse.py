@@ -161,6 +161,22 @@ def dominant_frequency(
     return float(freqs[int(np.argmax(spectrum))]), rms
 
 
+def tone_share(samples: np.ndarray, freq: float, rate: int = RATE, width: float = 40.0) -> float:
+    """The share of the signal's energy from 100 Hz up that lies within `width` Hz of `freq`.
+
+    A tone that arrived through a path with a few glitches still holds most
+    of the energy near its frequency; silence or noise holds almost none.
+    """
+    data = samples.astype(np.float64) / 32768.0
+    if data.size == 0:
+        return 0.0
+    power = np.abs(np.fft.rfft(data * np.hanning(data.size))) ** 2
+    freqs = np.fft.rfftfreq(data.size, 1.0 / rate)
+    audible = power[freqs >= 100.0].sum()
+    near = power[(freqs >= freq - width) & (freqs <= freq + width)].sum()
+    return float(near / audible) if audible > 0 else 0.0
+
+
 def read_recording(path: Path) -> np.ndarray:
     """The samples of a pjsua recorder's WAV file (16-bit mono at the peer's clock rate).
 

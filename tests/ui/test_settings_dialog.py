@@ -100,3 +100,23 @@ def test_headset_devices_are_chosen_by_name_saved_and_switched_at_once(
     assert saved["audio"]["capture_device"] == "USB Headset"
     assert saved["audio"]["playback_device"] == "USB Headset"
     assert switched == [("USB Headset", "USB Headset")]
+
+
+def test_settings_show_the_api_token_file_and_copy_the_token(qtbot, make_window, tmp_path):
+    import os
+    import stat
+
+    from PySide6.QtGui import QGuiApplication
+
+    rig = make_window()
+    dialog = rig.window.open_settings()
+    token_file = tmp_path / "profile" / "cti-token"
+    assert dialog.token_file.text() == str(token_file)
+    qtbot.mouseClick(dialog.copy_token_button, Qt.MouseButton.LeftButton)
+    token = token_file.read_text().strip()
+    assert len(token) >= 32
+    assert QGuiApplication.clipboard().text() == token
+    assert stat.S_IMODE(os.stat(token_file).st_mode) == 0o600
+    assert "copied" in dialog.token_status.text()
+    save_screenshot(dialog, "settings_automation")
+    dialog.reject()
