@@ -27,6 +27,9 @@ from supervisor.store import BUSY_TIMEOUT
 log = logging.getLogger(__name__)
 
 REFRESH_MS = 1000
+# Refresh threads that did not stop in time: kept referenced so that Python
+# never destroys a running QThread (Qt aborts the process when that happens).
+_STRANDED: list[QThread] = []
 WINDOWS = ("today", "last_15", "last_30", "last_60")
 _KPI_CACHE_KIB = -65_536  # as `supervisor report`: the KPI queries revisit the same pages
 
@@ -164,7 +167,9 @@ class Refresher(QObject):
         self.timer.stop()
         if not self.worker_thread.isRunning():
             return
-        self.closing.emit()
+        self.closing.emit()  # queued: runs in the worker thread before it quits
         self.worker_thread.quit()
         if not self.worker_thread.wait(timeout_ms):
+            # Destroying a running QThread aborts the process: keep it alive instead.
             log.warning("The refresh thread did not stop within %d ms", timeout_ms)
+            _STRANDED.append(self.worker_thread)

@@ -12,6 +12,7 @@ D + 775, 1002 on a call since D + 3050, 1003 not ready (lunch) since D + 1100,
 from __future__ import annotations
 
 import csv
+import gc
 import time
 from datetime import timezone
 from pathlib import Path
@@ -119,6 +120,11 @@ def make_wallboard(qtbot, fixture_db):
     yield make
     for window in windows:
         window.stop()
+        window.close()
+    # Collect the stopped windows now, while no other refresh thread runs,
+    # rather than at whatever point a later test's allocation triggers it.
+    windows.clear()
+    gc.collect()
 
 
 def _shown(window) -> dict[str, str]:
