@@ -16,7 +16,8 @@ auth = {"Authorization": "Bearer " + (folder / "cti-token").read_text().strip()}
 
 def post(command: str, **body: Any) -> Any:
     """Run one command of the API; raises urllib.error.HTTPError with the refusal."""
-    request = urllib.request.Request(url + "commands/" + command, json.dumps(body).encode(), auth)  # noqa: S310
+    data = json.dumps(body).encode()
+    request = urllib.request.Request(url + "commands/" + command, data, auth)  # noqa: S310
     return json.load(urllib.request.urlopen(request))  # noqa: S310 - http://127.0.0.1 only
 
 

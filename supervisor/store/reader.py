@@ -55,7 +55,7 @@ def agent_state_changes(
         [("agent_id = ?", agent_id), ("changed_at >= ?", since), ("changed_at < ?", until)]
     )
     rows = connection.execute(
-        "SELECT agent_id, state, changed_at, reason, call_id FROM agent_state_changes"  # noqa: S608
+        "SELECT agent_id, state, changed_at, reason, call_id FROM agent_state_changes"
         + where
         + " ORDER BY changed_at, id",
         params,
@@ -165,7 +165,7 @@ def wrap_up_drafts(
 ) -> list[WrapUpDraft]:
     """Every saved revision of one wrap-up, oldest first."""
     rows = connection.execute(
-        "SELECT " + _DRAFT_COLUMNS + " FROM wrap_up_drafts "  # noqa: S608
+        "SELECT " + _DRAFT_COLUMNS + " FROM wrap_up_drafts "
         "WHERE call_id = ? AND agent_id = ? ORDER BY revision",
         (call_id, agent_id),
     )
@@ -185,7 +185,7 @@ def unfinished_wrap_up(connection: sqlite3.Connection, agent_id: str) -> WrapUpD
     if latest is None:
         return None
     row = connection.execute(
-        "SELECT " + _DRAFT_COLUMNS + " FROM wrap_up_drafts d "  # noqa: S608
+        "SELECT " + _DRAFT_COLUMNS + " FROM wrap_up_drafts d "
         "WHERE call_id = ? AND agent_id = ? AND NOT EXISTS ("
         "  SELECT 1 FROM wrap_ups w WHERE w.call_id = d.call_id AND w.agent_id = d.agent_id) "
         "ORDER BY revision DESC LIMIT 1",
@@ -205,11 +205,11 @@ def wrap_ups(
     where, params = _where(
         [("agent_id = ?", agent_id), ("finished_at >= ?", since), ("finished_at < ?", until)]
     )
-    rows = connection.execute(
-        "SELECT call_id, agent_id, outcome, mode, started_at, finished_at, disposition, notes, "  # noqa: S608
-        "resolved, follow_up_at FROM wrap_ups" + where + " ORDER BY finished_at",
-        params,
+    sql = (
+        "SELECT call_id, agent_id, outcome, mode, started_at, finished_at, disposition, "
+        "notes, resolved, follow_up_at FROM wrap_ups" + where + " ORDER BY finished_at"
     )
+    rows = connection.execute(sql, params)
     result = []
     for row in rows:
         values = list(row)
@@ -230,7 +230,7 @@ def survey_scores(
         [("survey = ?", survey), ("answered_at >= ?", since), ("answered_at < ?", until)]
     )
     rows = connection.execute(
-        "SELECT call_id, survey, score, answered_at FROM survey_scores"  # noqa: S608
+        "SELECT call_id, survey, score, answered_at FROM survey_scores"
         + where
         + " ORDER BY answered_at, id",
         params,
@@ -259,8 +259,8 @@ def queue_events(
         ]
     )
     sql = (
-        "SELECT occurred_at, call_id, queue, agent, event, data1, data2, data3, data4, data5, "  # noqa: S608
-        "source_file, source_offset FROM queue_events" + where + " ORDER BY occurred_at, id"
+        "SELECT occurred_at, call_id, queue, agent, event, data1, data2, data3, data4, "
+        "data5, source_file, source_offset FROM queue_events" + where + " ORDER BY occurred_at, id"
     )
     if limit is not None:
         sql += " LIMIT ?"
