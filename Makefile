@@ -12,12 +12,15 @@ PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
 # Debian packages the test rig uses: a real registrar, a real SIP tester,
-# real audio devices through PulseAudio, and the shared libraries Qt's
-# offscreen platform loads.
+# real audio devices through PulseAudio, the shared libraries Qt's offscreen
+# platform loads, and a virtual X server (Xvfb) with the xcb libraries Qt's
+# X11 platform needs, for the demo test on a real display.
 DEB_PACKAGES := kamailio kamailio-tls-modules sip-tester libportaudio2 \
 	pulseaudio pulseaudio-utils libasound2-plugins openssl \
 	libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 \
-	fonts-dejavu-core fonts-noto-cjk
+	fonts-dejavu-core fonts-noto-cjk \
+	xvfb libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
+	libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0
 
 # The first Python from 3.10 to 3.12 on PATH: pjsua2 wheels stop at 3.12.
 PYTHON ?= $(shell for p in python3.12 python3.11 python3.10 python3; do \

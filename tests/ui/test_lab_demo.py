@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,10 +30,43 @@ def _rows(db: Path, sql: str) -> list[tuple[object, ...]]:
         connection.close()
 
 
-def test_the_demo_offers_lab_calls_to_the_softphone_and_stops_on_sigterm(tmp_path):
+@contextlib.contextmanager
+def _xvfb() -> Iterator[str]:
+    """A virtual X display (Xvfb) on a free display number, stopped by its pid."""
+    binary = shutil.which("Xvfb")
+    if binary is None:
+        pytest.fail("Xvfb is missing: run `make test` as root to install the xvfb package")
+    number = next(n for n in range(90, 200) if not Path(f"/tmp/.X{n}-lock").exists())
+    server = subprocess.Popen(
+        [binary, f":{number}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        socket_path = Path(f"/tmp/.X11-unix/X{number}")
+        deadline = time.monotonic() + 10
+        while not socket_path.exists():
+            assert server.poll() is None and time.monotonic() < deadline, "Xvfb did not start"
+            time.sleep(0.05)  # another process starts: nothing here to poll instead
+        yield f":{number}"
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+@pytest.fixture(params=["offscreen", "xvfb"])
+def display(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
+    """Where the demo's windows show: Qt's offscreen platform, or a real X server (Xvfb)."""
+    if request.param == "offscreen":
+        yield {"QT_QPA_PLATFORM": "offscreen"}
+        return
+    with _xvfb() as name:
+        yield {"QT_QPA_PLATFORM": "xcb", "DISPLAY": name}
+
+
+def test_the_demo_offers_lab_calls_to_the_softphone_and_stops_on_sigterm(tmp_path, display):
     env = dict(os.environ)
     env.update(
-        QT_QPA_PLATFORM=env.get("QT_QPA_PLATFORM", "offscreen"),
+        **display,
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
         PYTHON_KEYRING_BACKEND="tests.rig.keyring_backend.FileKeyring",
         CALLBOARD_TEST_KEYRING_FILE=str(tmp_path / "keyring.json"),
