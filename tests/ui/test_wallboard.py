@@ -293,3 +293,22 @@ def test_screenshots_for_review(make_wallboard, size):
         assert value_font >= 48 and label_font >= 18
     path = save_screenshot(window, f"wallboard_{size[0]}x{size[1]}")
     assert path.stat().st_size > 0
+
+
+def test_the_wallboard_speaks_traditional_chinese(make_wallboard, qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    from supervisor.ui.app import install_translations
+
+    app = QApplication.instance()
+    translators = install_translations(app, "zh_TW")
+    try:
+        assert translators, "no supervisor_zh_TW.qm was loaded"
+        window = make_wallboard()
+        labels = {tile.title.text() for tile in window.tiles.values()}
+        assert "服務水準" in labels and "等候中的來電" in labels
+        assert window.window_choice.itemText(0) == "今天"
+        save_screenshot(window, "wallboard_zh_TW")
+    finally:
+        for translator in translators:
+            app.removeTranslator(translator)
