@@ -151,7 +151,7 @@ class PortAudioBridge:
         streams, self._streams = self._streams, []
         for stream in streams:
             try:
-                stream.abort()  # drop queued audio: a switch must not wait for it
+                stream.stop()
                 stream.close()
             except Exception as exc:
                 log.warning("Closing an audio stream: %s", exc)
