@@ -146,13 +146,15 @@ def pulseaudio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PulseAudio]
     os.environ.update(daemon.env)
     _reload_portaudio()  # PortAudio lists devices once, when it starts
     yield daemon
-    daemon.stop()
+    # PortAudio lets go of this server (its ALSA plugin keeps threads on it)
+    # before the server goes away: the other order crashed a later test.
     for name, value in saved.items():
         if value is None:
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
     _reload_portaudio()
+    daemon.stop()
 
 
 def _reload_portaudio() -> None:
