@@ -33,7 +33,12 @@ def test_a_tone_from_the_caller_reaches_the_headset(phone, pulseaudio, registere
     caller, _ = _answered(phone, registered_peer, kamailio)
     caller.send("tone", freq=1000)
     phone.poll_for(0.5)
-    share, rms = _heard(phone, pulseaudio, seconds=2.0)
+    # Through ALSA's PulseAudio plugin a new playback stream sometimes runs
+    # slow for its first seconds (see issue 7): listen up to four times.
+    for _ in range(4):
+        share, rms = _heard(phone, pulseaudio, seconds=2.0)
+        if share > 0.3:
+            break
     stats = phone.engine.bridge_stats()
     assert rms > 0.01, f"the headset heard almost nothing (rms {rms:.4f}); {stats}"
     # Silence or noise holds about 1 % of its energy near 1 kHz; the tone, even
