@@ -103,17 +103,18 @@ class PortAudioBridge:
         return self._port
 
     def start(self) -> None:
-        """Join the conference bridge and open the PortAudio streams (OSError on failure)."""
+        """Open the PortAudio streams, then join the conference bridge (OSError on failure).
+
+        The streams come first: pjmedia adds and removes conference ports on
+        its media thread, a frame later, so a port created and dropped at once
+        (because no device opens) could be used after it was freed.
+        """
+        self._open_streams()
         port = _BridgePort(self.to_headset, self.from_headset)
         fmt = pj.MediaFormatAudio()
         fmt.init(pj.PJMEDIA_FORMAT_PCM, self.clock_rate, 1, FRAME_MS * 1000, 16)
         port.createPort("callboard-headset", fmt)
         self._port = port
-        try:
-            self._open_streams()
-        except OSError:
-            self.stop()
-            raise
 
     def _open_streams(self) -> None:
         import sounddevice  # noqa: PLC0415 - PortAudio loads only when the bridge is used
