@@ -19,6 +19,7 @@ no pjsua2 call, no Qt, no logging there.
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import logging
 from dataclasses import dataclass
@@ -44,6 +45,43 @@ class BridgeStats:
     stream_overflows: int
 
 
+class _VectorBytes:
+    """Fast copies into and out of pjsua2's `ByteVector` (a SWIG `std::vector<unsigned char>`).
+
+    SWIG converts a `ByteVector` to `bytes` one element at a time: 460 us for
+    a 20 ms frame at 16 kHz, measured, twice per frame on the media thread.
+    A `std::vector` starts with the pointer to its data in libstdc++, libc++
+    and MSVC's library alike; `probe()` checks that on a vector of known
+    bytes before the fast path is used, and the slow path stays for a build
+    where the check fails.
+    """
+
+    def __init__(self) -> None:
+        self.fast = self.probe()
+
+    @staticmethod
+    def data_address(vector: Any) -> int:
+        """Where the vector's bytes are (valid until it is resized)."""
+        return int(ctypes.c_void_p.from_address(int(vector.this)).value or 0)
+
+    @classmethod
+    def probe(cls) -> bool:
+        """True when reading a vector's data pointer gives back its bytes."""
+        known = bytes(range(1, 251))
+        try:
+            vector = pj.ByteVector(known)
+            address = cls.data_address(vector)
+            return address != 0 and ctypes.string_at(address, len(known)) == known
+        except Exception:  # any surprise means: use the slow, safe path
+            return False
+
+    def read(self, vector: Any) -> bytes:
+        """The vector's bytes."""
+        if self.fast:
+            return ctypes.string_at(self.data_address(vector), vector.size())
+        return bytes(vector)
+
+
 class _BridgePort(pj.AudioMediaPort):  # type: ignore[misc]
     """The conference side: pulls microphone frames, pushes what the agent should hear."""
 
@@ -51,15 +89,26 @@ class _BridgePort(pj.AudioMediaPort):  # type: ignore[misc]
         super().__init__()
         self._to_headset = to_headset
         self._from_headset = from_headset
-        self._frame = bytearray(to_headset.frame_bytes)
+        self._bytes = _VectorBytes()
+        size = to_headset.frame_bytes
+        self._frame = bytearray(size)
+        # A microphone frame is read straight into this vector's storage,
+        # which is never resized, then handed to pjsua2 (one C++ copy).
+        self._vector = pj.ByteVector(bytes(size))
+        self._in_vector: Any = self._frame
+        if self._bytes.fast:
+            address = _VectorBytes.data_address(self._vector)
+            self._in_vector = memoryview((ctypes.c_char * size).from_address(address)).cast("B")
 
     def onFrameRequested(self, frame: Any) -> None:
         # Media clock thread: the conference wants a microphone frame.
         try:
-            self._from_headset.read_into(self._frame)
+            self._from_headset.read_into(self._in_vector)
+            if not self._bytes.fast:
+                self._vector = pj.ByteVector(bytes(self._frame))
             frame.type = pj.PJMEDIA_FRAME_TYPE_AUDIO
-            frame.buf = pj.ByteVector(bytes(self._frame))
-            frame.size = len(self._frame)
+            frame.buf = self._vector
+            frame.size = self._to_headset.frame_bytes
         except Exception:  # noqa: S110 - nothing may escape onto the media thread
             pass
 
@@ -67,7 +116,7 @@ class _BridgePort(pj.AudioMediaPort):  # type: ignore[misc]
         # Media clock thread: the conference hands over what the agent hears.
         try:
             if frame.type == pj.PJMEDIA_FRAME_TYPE_AUDIO:
-                self._to_headset.write(bytes(frame.buf))
+                self._to_headset.write(self._bytes.read(frame.buf))
         except Exception:  # noqa: S110 - nothing may escape onto the media thread
             pass
 

@@ -5,7 +5,9 @@ another reads them. The two sides deliver in bursts (PortAudio through
 PulseAudio hands over two frames every 40 ms) and their clocks drift apart
 slowly. The ring absorbs bursts without touching the audio, and trims drift
 only when it has built up: when the fill never fell below `excess` frames
-during a whole `window` of reads, one frame of standing delay is dropped.
+during a whole `window` of reads, the standing delay above `excess - 1`
+frames is dropped at once (one skip after a stall that queued up many
+frames, rather than one skip a window for seconds).
 When a reader finds the ring empty it gets the last frame once more (a short
 gap is less audible repeated than silent), then silence. Drops and repeats
 are counted, so a benchmark can say how often they happened.
@@ -28,6 +30,7 @@ class RingStats:
     read: int = 0
     dropped: int = 0
     repeated: int = 0
+    trims: int = 0  # times standing delay was dropped (each one audible skip)
 
     @property
     def loss_ratio(self) -> float:
@@ -113,8 +116,11 @@ class FrameRing:
         if self._reads_in_window < self.window:
             return
         if self._lowest >= self.excess:
-            # The writer's clock ran ahead: a frame of delay never drained.
-            self._skip_oldest()
+            # The writer's clock ran ahead, or a stall queued frames up: this
+            # much delay never drained during the window.
+            for _ in range(self._lowest - self.excess + 1):
+                self._skip_oldest()
+            self.stats.trims += 1
         self._lowest = self.capacity
         self._reads_in_window = 0
 

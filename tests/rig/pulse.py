@@ -6,6 +6,15 @@ source: what a test plays into `mic` is what the softphone's microphone
 hears. (One null sink used for both directions captured nothing in an
 earlier probe; two work.) The daemon runs in the foreground under the test's
 pid, with its runtime folder in the test's temp folder, and is stopped by pid.
+
+An idle null sink renders in 2-second blocks: a stream that joins it gets
+its first callback, then nothing for about 1.9 s until the sink wakes up and
+adopts the stream's latency (probed: every new PortAudio stream, every time).
+A hardware sink does not do that, and it made the first seconds after every
+reopen look like a broken device. So each sink gets a keep-alive client, a
+`pacat` playing silence at 20 ms latency, started with the daemon and
+stopped with it: the sinks then run at a small latency all along, as a
+headset's sink does.
 """
 
 from __future__ import annotations
@@ -43,6 +52,7 @@ class PulseAudio:
         self.home = self.workdir / "home"
         self.log_path = self.workdir / "pulseaudio.log"
         self._process: subprocess.Popen[bytes] | None = None
+        self._keep_alive: list[subprocess.Popen[bytes]] = []
 
     @property
     def env(self) -> dict[str, str]:
@@ -77,13 +87,34 @@ class PulseAudio:
             if self._process.poll() is not None:
                 raise RigError(f"pulseaudio exited at start:\n{self.log_text()}")
             if self.pactl("info", check=False).returncode == 0:
+                self._start_keep_alive()
                 return self
             time.sleep(0.05)
         self.stop()
         raise RigError(f"pulseaudio did not answer within 10 s:\n{self.log_text()}")
 
+    def _start_keep_alive(self) -> None:
+        command = ["pacat", "--format=s16le", f"--rate={RATE}", "--channels=1", "--raw",
+                   "--playback", "--latency-msec=20"]  # fmt: skip
+        with open("/dev/zero", "rb") as zeros:
+            for sink in ("speaker", "mic"):
+                self._keep_alive.append(
+                    subprocess.Popen(
+                        [*command, f"--device={sink}"],
+                        env=self._client_env(),
+                        stdin=zeros,
+                        stderr=subprocess.DEVNULL,
+                        start_new_session=True,
+                    )
+                )
+        time.sleep(0.5)  # the sinks take up the small latency
+
     def stop(self) -> None:
         """SIGTERM by pid, SIGKILL if it lingers."""
+        for client in self._keep_alive:
+            client.kill()
+            client.wait(5)
+        self._keep_alive.clear()
         process, self._process = self._process, None
         if process is None or process.poll() is not None:
             return

@@ -64,3 +64,19 @@ def test_a_reader_that_stopped_keeps_the_newest_audio():
     ring.read_into(out)
     assert bytes(out) == _frame(6)
     assert ring.stats.dropped == 6
+
+
+def test_delay_queued_by_a_stall_is_dropped_in_one_skip():
+    ring = FrameRing(FRAME, capacity_frames=16, excess=2, window=10)
+    out = bytearray(FRAME)
+    for n in range(12):  # the reader stalled while 12 frames came in
+        ring.write(_frame(n))
+    for tick in range(12, 42):  # then both run at the same rate
+        ring.write(_frame(tick))
+        ring.read_into(out)
+    assert ring.stats.trims == 1
+    # 13 frames waited at every read of the window (12 queued + the new
+    # one); all but the one being read were dropped at once.
+    assert ring.stats.dropped == 12
+    assert ring.fill == 0
+    assert bytes(out) == _frame(41)  # the newest frame is what plays now
