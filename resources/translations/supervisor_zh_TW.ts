@@ -67,10 +67,6 @@
         <translation>每 15 分鐘</translation>
     </message>
     <message>
-        <source>per minute</source>
-        <translation>每分鐘</translation>
-    </message>
-    <message>
         <source>Offered</source>
         <translation>進線</translation>
     </message>

@@ -6,15 +6,20 @@
 - service level through the day: the service level of the calls that entered
   from the window's start to the end of each interval (a running figure, as
   the day's goal is judged), each against its own queue's threshold;
-- calls offered, answered and abandoned per interval, by the time they entered;
+- calls offered, answered and abandoned per 15-minute interval, by the time
+  they entered: fixed quarter hours of local time (:00, :15, :30, :45),
+  whatever the window, from the one holding the window's start to the one
+  holding the end of the data. A window that starts or ends inside a quarter
+  hour counts only its own part of it: a call belongs to the window in which
+  it entered the queue;
 - agents per state over time: how many agents were in each state at each
   sample time, from the softphones' state changes.
 
-Intervals are 15 minutes for windows longer than two hours, else 1 minute.
-The sample times are the interval boundaries from the window's start, and
-finally the end of the data (min(window end, now)). A call that entered
-before the window is not in its facts, so it is missing from "calls waiting"
-early in the window. Nothing here reads a clock or imports Qt.
+The sample step is 15 minutes for windows longer than two hours, else 1
+minute. The sample times are the steps from the window's start, and finally
+the end of the data (min(window end, now)). A call that entered before the
+window is not in its facts, so it is missing from "calls waiting" early in
+the window. Nothing here reads a clock or imports Qt.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import math
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timezone, tzinfo
 
 from supervisor.metrics.agents import StateHistory
 from supervisor.metrics.definitions import service_level
@@ -30,8 +36,8 @@ from supervisor.metrics.queues import QueueCall
 from supervisor.metrics.report import KpiReport, compute_kpis
 from supervisor.metrics.settings import MetricsSettings, Window
 
-LONG_WINDOW_SECONDS = 2 * 3600.0  # windows longer than this are charted per 15 minutes
-QUARTER_HOUR = 900.0
+LONG_WINDOW_SECONDS = 2 * 3600.0  # windows longer than this are sampled every 15 minutes
+QUARTER_HOUR = 900.0  # the calls chart's interval, whatever the window
 MINUTE = 60.0
 CHARTED_STATES = ("available", "ringing", "on_call", "wrap_up", "not_ready")
 """Agent states in the stacked chart, bottom to top; logged-out agents are left out."""
@@ -41,18 +47,19 @@ CHARTED_STATES = ("available", "ringing", "on_call", "wrap_up", "not_ready")
 class IntervalCounts:
     """Calls offered, answered and abandoned that entered the queue in each interval."""
 
-    starts: list[float]
+    starts: list[float]  # each interval is [start, start + seconds)
     offered: list[int]
     answered: list[int]
     abandoned: list[int]
+    seconds: float = QUARTER_HOUR
 
 
 @dataclass(frozen=True)
 class WallboardSeries:
     """Everything the wallboard charts, for one window."""
 
-    interval_seconds: float
-    intervals: IntervalCounts
+    sample_seconds: float  # the step between the samples below
+    intervals: IntervalCounts  # per local quarter hour
     samples: list[float]  # sample times of the three series below
     calls_waiting: list[int]
     service_level: list[float | None]  # running service level at each sample, %
@@ -67,9 +74,24 @@ class Wallboard:
     series: WallboardSeries
 
 
-def interval_seconds(window: Window) -> float:
-    """15 minutes for a window longer than two hours, else one minute."""
+def sample_seconds(window: Window) -> float:
+    """The sample step: 15 minutes for a window longer than two hours, else one minute."""
     return QUARTER_HOUR if window.seconds > LONG_WINDOW_SECONDS else MINUTE
+
+
+def quarter_hours(start: float, until: float, zone: tzinfo) -> list[float]:
+    """The starts of the local quarter hours that [start, until) touches (at least start's).
+
+    Aligned to :00, :15, :30 and :45 of the clock in `zone`. Every zone in use
+    is a whole number of quarter hours from UTC and changes its clocks by
+    whole quarter hours, so the quarter hours are 900 s apart in absolute
+    time, across a clock change too.
+    """
+    offset = datetime.fromtimestamp(start, tz=zone).utcoffset()
+    shift = 0.0 if offset is None else offset.total_seconds()
+    first = math.floor((start + shift) / QUARTER_HOUR) * QUARTER_HOUR - shift
+    count = max(1, math.ceil((until - first) / QUARTER_HOUR))
+    return [first + n * QUARTER_HOUR for n in range(count)]
 
 
 def sample_times(start: float, until: float, step: float) -> list[float]:
@@ -83,13 +105,13 @@ def sample_times(start: float, until: float, step: float) -> list[float]:
 
 
 def interval_counts(
-    calls: Iterable[QueueCall], starts: Sequence[float], step: float
+    calls: Iterable[QueueCall], starts: Sequence[float], step: float = QUARTER_HOUR
 ) -> IntervalCounts:
     """Per interval [start, start + step): offered, answered and abandoned, by entry time."""
     size = len(starts)
     offered, answered, abandoned = [0] * size, [0] * size, [0] * size
     if not starts:
-        return IntervalCounts([], offered, answered, abandoned)
+        return IntervalCounts([], offered, answered, abandoned, step)
     first = starts[0]
     for call in calls:
         index = int((call.entered_at - first) // step)
@@ -100,7 +122,7 @@ def interval_counts(
             answered[index] += 1
         elif call.outcome == "ABANDON":
             abandoned[index] += 1
-    return IntervalCounts(list(starts), offered, answered, abandoned)
+    return IntervalCounts(list(starts), offered, answered, abandoned, step)
 
 
 def calls_waiting_over_time(calls: Iterable[QueueCall], samples: Sequence[float]) -> list[int]:
@@ -188,20 +210,22 @@ def agent_states_over_time(
     return counts
 
 
-def wallboard_series(report: KpiReport) -> WallboardSeries:
-    """The charts' series for the report's window, from the facts it kept."""
+def wallboard_series(report: KpiReport, zone: tzinfo = timezone.utc) -> WallboardSeries:
+    """The charts' series for the report's window, from the facts it kept.
+
+    `zone` is the local time zone whose quarter hours the calls chart counts in.
+    """
     window, now = report.window, report.now
-    step = interval_seconds(window)
+    step = sample_seconds(window)
     until = max(window.start, min(window.end, now))
     samples = sample_times(window.start, until, step)
-    starts = samples[:-1] if len(samples) > 1 else samples
     history = report.history
     agent_ids = None
     if report.queue_filter is not None:  # one queue: the agents the report shows for it
         agent_ids = [agent.agent_id for agent in report.agents]
     return WallboardSeries(
-        interval_seconds=step,
-        intervals=interval_counts(report.calls, starts, step),
+        sample_seconds=step,
+        intervals=interval_counts(report.calls, quarter_hours(window.start, until, zone)),
         samples=samples,
         calls_waiting=calls_waiting_over_time(report.calls, samples),
         service_level=service_level_over_time(report.calls, samples),
@@ -219,7 +243,9 @@ def compute_wallboard(
     now: float,
     settings: MetricsSettings | None = None,
     queue: str | None = None,
+    *,
+    zone: tzinfo = timezone.utc,
 ) -> Wallboard:
     """One wallboard refresh: `compute_kpis` and the series drawn from the same facts."""
     report = compute_kpis(connection, window, now, settings, queue)
-    return Wallboard(report, wallboard_series(report))
+    return Wallboard(report, wallboard_series(report, zone))

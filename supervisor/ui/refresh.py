@@ -56,7 +56,12 @@ def window_for(request: RefreshRequest) -> Window:
 def compute(connection: sqlite3.Connection, request: RefreshRequest) -> Wallboard:
     """The default work of one refresh: every KPI and the charts' series."""
     return compute_wallboard(
-        connection, window_for(request), request.now, request.settings, request.queue
+        connection,
+        window_for(request),
+        request.now,
+        request.settings,
+        request.queue,
+        zone=request.zone,
     )
 
 

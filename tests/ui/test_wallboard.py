@@ -12,6 +12,7 @@ D + 775, 1002 on a call since D + 3050, 1003 not ready (lunch) since D + 1100,
 from __future__ import annotations
 
 import csv
+import dataclasses
 import gc
 import time
 from datetime import timezone
@@ -19,9 +20,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QComboBox
 
 from supervisor.feeds import ingest, stored_offsets
 from supervisor.metrics import MetricsSettings, QueueThresholds
+from supervisor.metrics.series import CHARTED_STATES
 from supervisor.metrics.status import Level
 from supervisor.store import (
     AgentStateChange,
@@ -34,10 +38,14 @@ from supervisor.store import (
     open_connection,
 )
 from supervisor.ui import export
-from supervisor.ui.agent_grid import AgentTableModel
+from supervisor.ui.agent_grid import TEXT_MARGIN, AgentGrid, AgentTableModel
+from supervisor.ui.app import install_translations
+from supervisor.ui.charts import WallboardCharts
 from supervisor.ui.refresh import compute, read_only_connection
 from supervisor.ui.wallboard import WallboardWindow
+from tests.ui.busy_wallboard import BusyCallCenter
 from tests.ui.conftest import OFFSCREEN_NOISE, save_screenshot
+from tests.ui.scenes import text_problems
 
 pytestmark = OFFSCREEN_NOISE
 
@@ -128,7 +136,7 @@ def make_wallboard(qtbot, fixture_db):
 
 
 def _shown(window) -> dict[str, str]:
-    return {key: tile.value.text() for key, tile in window.tiles.items()}
+    return {key: tile.value for key, tile in window.tiles.items()}
 
 
 def test_the_tiles_show_the_fixtures_figures(make_wallboard):
@@ -158,9 +166,9 @@ def test_tiles_are_coloured_and_worded_by_threshold(make_wallboard):
     assert levels["longest_wait_seconds"] is Level.ALERT  # 100 s: past 3 T = 60 s
     assert levels["abandonment_rate_percent"] is Level.ALERT  # 12.5 % above 10 %
     assert levels["not_ready"] is Level.WATCH  # 1 of 4 agents: 25 %
-    assert window.tiles["service_level_percent"].status.text() == "✖ ALERT"
-    assert window.tiles["asa_seconds"].status.text() == "✔ OK"
-    assert "#c62828" in window.tiles["service_level_percent"].styleSheet()
+    assert window.tiles["service_level_percent"].status == "✖ ALERT"
+    assert window.tiles["asa_seconds"].status == "✔ OK"
+    assert window.tiles["service_level_percent"].colours()[0].name() == "#c62828"
 
 
 def test_the_queue_filter_shows_one_queue_against_its_own_threshold(make_wallboard, qtbot):
@@ -183,8 +191,8 @@ def test_the_window_selector_changes_the_window(make_wallboard, qtbot):
     qtbot.waitUntil(
         lambda: window.wallboard.report.window.seconds == pytest.approx(900), timeout=WAIT_MS
     )
-    assert window.tiles["calls_waiting"].value.text() == "1"  # c8 entered 100 s ago
-    assert window.tiles["service_level_percent"].value.text() == "—"
+    assert window.tiles["calls_waiting"].value == "1"  # c8 entered 100 s ago
+    assert window.tiles["service_level_percent"].value == "—"
 
 
 def _grid_column(window, column: int) -> list[str]:
@@ -284,31 +292,174 @@ def test_f11_toggles_full_screen(make_wallboard, qtbot):
     qtbot.waitUntil(lambda: not window.isFullScreen(), timeout=WAIT_MS)
 
 
-@pytest.mark.parametrize("size", [(1920, 1080), (1280, 800)])
-def test_screenshots_for_review(make_wallboard, size):
+@pytest.fixture
+def language(request, qapp):
+    """The wallboard's language for one test ("en" or "zh_TW"), English again afterwards."""
+    translators = install_translations(qapp, request.param) if request.param != "en" else []
+    assert translators or request.param == "en", f"no supervisor_{request.param}.qm was loaded"
+    yield request.param
+    for translator in translators:
+        qapp.removeTranslator(translator)
+
+
+def board_problems(window: WallboardWindow) -> list[str]:
+    """Whatever the board does not show in full: cut or elided text, squeezed figures."""
+    problems = text_problems(window)  # labels and buttons
+    for combo in window.findChildren(QComboBox):
+        if combo.sizeHint().width() > combo.width() + 1:
+            problems.append(f"combo box {combo.currentText()!r}: needs {combo.sizeHint().width()}")
+    problems += [
+        f"tile {key}: does not fit" for key, tile in window.tiles.items() if not tile.fits()
+    ]
+    grid, header = window.grid, window.grid.horizontalHeader()
+    if header.length() > grid.viewport().width():
+        problems.append(f"grid: {header.length()} px of columns in {grid.viewport().width()}")
+    metrics = QFontMetrics(grid.font())
+    for column, title in enumerate(grid.headers()):
+        width = header.sectionSize(column)
+        if header.sectionSizeHint(column) > width:
+            problems.append(f"grid title {title!r}: needs {header.sectionSizeHint(column)}")
+        for text in {row.cells[column] for row in grid.agents.rows}:
+            if metrics.horizontalAdvance(text) + 2 * TEXT_MARGIN > width:
+                problems.append(f"grid cell {text!r} in {title!r}: {width} px is too narrow")
+    for key in ("waiting", "level", "calls", "states"):
+        plot = getattr(window.charts, key)
+        label = plot.getPlotItem().titleLabel
+        text, room = label.item.boundingRect(), label.geometry()
+        if text.width() > plot.width() or text.height() > room.height() + 1:
+            problems.append(f"chart {key}: title {text.size()} in {room.size()}")
+        drawn = plot.getPlotItem().geometry()
+        if drawn.width() > plot.width() + 1 or drawn.height() > plot.height() + 1:
+            problems.append(f"chart {key}: {drawn.width():.0f} px drawn in {plot.width()}")
+    return problems
+
+
+SIZES = [(1280, 800), (1920, 1080)]
+
+
+@pytest.mark.parametrize("language", ["en", "zh_TW"], indirect=True)
+@pytest.mark.parametrize("size", SIZES)
+def test_the_board_shows_everything_in_full(make_wallboard, qtbot, language, size):
     window = make_wallboard(size)
-    value_font = window.tiles["calls_waiting"].value.font().pixelSize()
-    label_font = window.tiles["calls_waiting"].title.font().pixelSize()
-    if size == (1920, 1080):
-        assert value_font >= 48 and label_font >= 18
-    path = save_screenshot(window, f"wallboard_{size[0]}x{size[1]}")
-    assert path.stat().st_size > 0
+    qtbot.wait(20)  # the layouts settle, as before any paint on screen
+    save_screenshot(window, f"wallboard_{language}_{size[0]}x{size[1]}")
+    assert board_problems(window) == []
+    value = window.tiles["calls_waiting"].font_for("value").pixelSize()
+    title = window.tiles["calls_waiting"].font_for("title").pixelSize()
+    assert value >= 0.05 * size[1] and title >= 18  # large figures, for across a room
 
 
-def test_the_wallboard_speaks_traditional_chinese(make_wallboard, qtbot):
-    from PySide6.QtWidgets import QApplication
+@pytest.mark.parametrize("language", ["en", "zh_TW"], indirect=True)
+@pytest.mark.parametrize("size", SIZES)
+def test_a_busy_board_with_500_agents_shows_everything_in_full(
+    make_wallboard, qtbot, language, size
+):
+    window = make_wallboard(size, start=False)
+    center = BusyCallCenter(500)
+    for _ in range(3):
+        window.show_wallboard(center.refresh())
+        qtbot.wait(20)  # the layouts settle, as before any paint on screen
+    save_screenshot(window, f"wallboard_busy_{language}_{size[0]}x{size[1]}")
+    assert window.grid.model().rowCount() == 500
+    assert board_problems(window) == []
 
-    from supervisor.ui.app import install_translations
 
-    app = QApplication.instance()
-    translators = install_translations(app, "zh_TW")
-    try:
-        assert translators, "no supervisor_zh_TW.qm was loaded"
-        window = make_wallboard()
-        labels = {tile.title.text() for tile in window.tiles.values()}
-        assert "服務水準" in labels and "等候中的來電" in labels
-        assert window.window_choice.itemText(0) == "今天"
-        save_screenshot(window, "wallboard_zh_TW")
-    finally:
-        for translator in translators:
-            app.removeTranslator(translator)
+@pytest.mark.parametrize("language", ["zh_TW"], indirect=True)
+def test_the_wallboard_speaks_traditional_chinese(make_wallboard, language):
+    window = make_wallboard()
+    labels = {tile.title for tile in window.tiles.values()}
+    assert "服務水準" in labels and "等候中的來電" in labels
+    assert window.window_choice.itemText(0) == "今天"
+    assert [row[1] for row in window.grid.shown_rows()] == ["待命", "通話中", "未就緒", "話後處理"]
+
+
+def test_a_refresh_announces_only_the_cells_that_changed(qtbot):
+    grid = AgentGrid()
+    qtbot.addWidget(grid)
+    center = BusyCallCenter(500, seed=7)
+    grid.show_agents(center.refresh().report.agents)
+    before = {row.name: row for row in grid.agents.rows}
+    changed: list[tuple[int, int, int, int]] = []
+    resets: list[str] = []
+    grid.agents.dataChanged.connect(
+        lambda top, bottom, *_: changed.append(
+            (top.row(), top.column(), bottom.row(), bottom.column())
+        )
+    )
+    grid.agents.modelReset.connect(lambda: resets.append("reset"))
+    grid.agents.layoutChanged.connect(lambda *_: resets.append("layout"))
+    grid.show_agents(center.refresh().report.agents)
+    time_column = AgentTableModel.COLUMNS.index("time_in_state")
+    # A second later every time in state moved on: runs down that column...
+    runs = [change for change in changed if change[1] == change[3] == time_column]
+    timed = {row for top, _, bottom, _ in runs for row in range(top, bottom + 1)}
+    # ...and each agent with a new state or level is one row, announced once, across it.
+    others = [change for change in changed if change not in runs]
+    assert all(top == bottom for top, _, bottom, _ in others)
+    whole = sorted(top for top, _, _, _ in others)
+    rows = grid.agents.rows
+    assert whole == [
+        number
+        for number, row in enumerate(rows)
+        if (row.state, row.level) != (before[row.name].state, before[row.name].level)
+    ]
+    assert whole, "the seed gives no state change: the test would pin nothing"
+    assert timed | set(whole) == set(range(500)) and not timed & set(whole)
+    assert len(runs) <= len(whole) + 1
+    assert resets == []
+
+
+def test_a_refresh_that_changes_most_rows_is_announced_as_one_range(qtbot):
+    grid = AgentGrid()
+    qtbot.addWidget(grid)
+    agents = BusyCallCenter(100, seed=3).refresh().report.agents
+    grid.show_agents(agents)
+    changed: list[tuple[int, int]] = []
+    grid.agents.dataChanged.connect(
+        lambda top, bottom, *_: changed.append((top.row(), bottom.row()))
+    )
+    grid.show_agents(
+        [
+            dataclasses.replace(agent, state="not_ready", state_reason="fire drill")
+            for agent in agents
+        ]
+    )
+    assert changed == [(0, 99)]
+
+
+def test_a_refresh_within_a_quarter_hour_redraws_only_the_live_end_of_each_chart(qtbot):
+    charts = WallboardCharts()
+    qtbot.addWidget(charts)
+    center = BusyCallCenter(50)
+    charts.show_series(center.refresh().series, 80)
+    closed = [charts.waiting_curve.xData, charts.level_curve.xData]
+    closed += [charts.state_bars[name].opts["height"] for name in CHARTED_STATES]
+    closed += [bars.opts["height"] for bars in charts.call_bars.values()]
+    live = charts.waiting_live.xData
+    second = center.refresh()
+    charts.show_series(second.series, 80)
+    assert all(
+        now is before
+        for now, before in zip(
+            [charts.waiting_curve.xData, charts.level_curve.xData]
+            + [charts.state_bars[name].opts["height"] for name in CHARTED_STATES]
+            + [bars.opts["height"] for bars in charts.call_bars.values()],
+            closed,
+            strict=True,
+        )
+    )
+    assert charts.waiting_live.xData is not live
+    assert charts.waiting_live.xData[-1] == second.report.now
+
+
+def test_a_new_sort_order_keeps_the_rows_and_moves_them(qtbot):
+    grid = AgentGrid()
+    qtbot.addWidget(grid)
+    grid.show_agents(BusyCallCenter(50, seed=7).refresh().report.agents)
+    resets: list[str] = []
+    grid.agents.modelReset.connect(lambda: resets.append("reset"))
+    time_column = AgentTableModel.COLUMNS.index("time_in_state")
+    grid.sortByColumn(time_column, Qt.SortOrder.DescendingOrder)
+    seconds = [row.seconds_in_state for row in grid.agents.rows]
+    assert seconds == sorted(seconds, reverse=True)
+    assert resets == []
