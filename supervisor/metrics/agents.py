@@ -17,80 +17,17 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from supervisor.feeds.events import MEMBER_EVENTS, MEMBER_STATE_AFTER
 from supervisor.metrics import definitions
+from supervisor.metrics.calls import CallTotals
 from supervisor.metrics.queues import MemberCounts
 from supervisor.metrics.settings import Window
 from supervisor.store.reader import current_agent_states
 
 FEED_STATE_LOOKBACK = 24 * 3600.0  # how far back member events are read for a feed-only state
 BUSY_STATES = ("on_call", "wrap_up")
-
-
-@dataclass
-class HandledCall:
-    """A call the softphones saw connected, with its wrap-up where there is one."""
-
-    call_id: str
-    agent_id: str
-    direction: str
-    queue: str | None
-    remote_party: str | None
-    answered_at: float
-    ended_at: float | None
-    hold_seconds: float
-    wrap_up_seconds: float | None  # None while the wrap-up is not final
-    resolved: bool | None
-    final_wrap_up: bool
-
-    @property
-    def handle_seconds(self) -> float | None:
-        """talk + hold + wrap-up, once the call has ended and its wrap-up is final."""
-        if self.ended_at is None or self.wrap_up_seconds is None:
-            return None
-        return (self.ended_at - self.answered_at) + self.wrap_up_seconds
-
-
-_CALLS = """
-SELECT c.call_id, c.agent_id, c.direction, c.queue, c.remote_party, a.answered_at,
-       e.ended_at, e.hold_seconds, w.finished_at - w.started_at, w.resolved, w.call_id
-FROM calls AS c
-JOIN call_answers AS a ON a.call_id = c.call_id AND a.agent_id = c.agent_id
-LEFT JOIN call_ends AS e ON e.call_id = c.call_id AND e.agent_id = c.agent_id
-LEFT JOIN wrap_ups AS w ON w.call_id = c.call_id AND w.agent_id = c.agent_id
-WHERE c.ringing_at >= ? AND c.ringing_at < ?
-"""
-
-
-def handled_calls(
-    connection: sqlite3.Connection, window: Window, queue: str | None = None
-) -> list[HandledCall]:
-    """Connected calls that began ringing (or were dialled) in the window."""
-    sql = _CALLS + (" AND c.queue = ?" if queue is not None else "")
-    params: list[object] = [window.start, window.end]
-    if queue is not None:
-        params.append(queue)
-    calls = []
-    for row in connection.execute(sql, params):
-        call_id, agent_id, direction, call_queue, remote, answered = row[:6]
-        ended, hold, wrap, resolved, final = row[6:]
-        calls.append(
-            HandledCall(
-                call_id,
-                agent_id,
-                direction,
-                call_queue,
-                remote,
-                answered,
-                ended,
-                hold or 0.0,
-                wrap,
-                None if resolved is None else bool(resolved),
-                final is not None,
-            )
-        )
-    return calls
 
 
 @dataclass
@@ -142,11 +79,19 @@ FROM agents WHERE agent_id IS NOT NULL
 """
 
 
+CHANGES_BETWEEN = (
+    "SELECT changed_at, agent_id, state FROM agent_state_changes "
+    "WHERE changed_at >= ? AND changed_at < ? ORDER BY changed_at, id"
+)
+"""The state changes of [?, ?), as `StateHistory.changes` holds them."""
+
+
 def state_history(connection: sqlite3.Connection, window: Window, now: float) -> StateHistory:
     """Read the agent states behind the window once: for time in state and the state chart.
 
     The states at the start come through the (agent_id, changed_at) index,
-    one look-up per agent; the changes through `agent_state_changes_by_time`.
+    one look-up per agent; the changes from `agent_state_changes_by_time_with_state`
+    alone, which holds every column read here, in time order.
     """
     until = max(window.start, min(window.end, now))
     before = {
@@ -154,40 +99,58 @@ def state_history(connection: sqlite3.Connection, window: Window, now: float) ->
         for agent_id, state in connection.execute(_STATES_BEFORE, {"start": window.start})
         if state is not None
     }
-    changes = [
-        (changed_at, agent_id, state)
-        for agent_id, state, changed_at in connection.execute(
-            "SELECT agent_id, state, changed_at FROM agent_state_changes "
-            "WHERE changed_at >= ? AND changed_at < ? ORDER BY changed_at, id",
-            (window.start, until),
-        )
-    ]
+    changes = connection.execute(CHANGES_BETWEEN, (window.start, until)).fetchall()
     return StateHistory(window.start, until, before, changes)
 
 
-def seconds_in_states(history: StateHistory) -> dict[str, dict[str, float]]:
-    """Seconds each agent spent in each state within [start, until), from one pass."""
-    result: dict[str, dict[str, float]] = {}
-    if history.until <= history.start:
+class StateTally:
+    """The running sums behind `seconds_in_states`: each agent's state, since when, and the
+    seconds each state has had so far.
+
+    Fed the changes in time order, in one part or in several, it gives exactly
+    the sums of one pass over them all (the same additions in the same order).
+    """
+
+    def __init__(self, start: float, before: Mapping[str, str]) -> None:
+        self.start = start
+        # agent id -> [state, since, seconds per state so far], updated in place
+        self._held: dict[str, list[Any]] = {
+            agent_id: [state, start, {}] for agent_id, state in before.items()
+        }
+
+    def add(self, changes: Iterable[tuple[float, str, str]]) -> None:
+        """Count the changes in: (changed_at, agent id, state), in time order, after any before."""
+        held, start = self._held, self.start
+        for changed_at, agent_id, next_state in changes:
+            stretch = held.get(agent_id)
+            if stretch is None:  # unknown until now: logged out since the start
+                stretch = held[agent_id] = ["logged_out", start, {}]
+            previous, since, totals = stretch
+            totals[previous] = totals.get(previous, 0.0) + (changed_at - since)
+            stretch[0], stretch[1] = next_state, changed_at
+
+    def seconds(self, until: float) -> dict[str, dict[str, float]]:
+        """Seconds per agent and state within [start, until), `until` not before the last change."""
+        result: dict[str, dict[str, float]] = {}
+        if until <= self.start:
+            return result
+        for agent_id, (state, since, totals) in self._held.items():
+            spent = result[agent_id] = dict(totals)
+            spent[state] = spent.get(state, 0.0) + (until - since)
         return result
-    at: dict[str, float] = {}
-    state: dict[str, str] = dict(history.before)
-    for agent_id in state:
-        at[agent_id] = history.start
-        result[agent_id] = {}
-    for changed_at, agent_id, next_state in history.changes:
-        totals = result.get(agent_id)
-        if totals is None:
-            totals = result[agent_id] = {}
-            previous, since = "logged_out", history.start
-        else:
-            previous, since = state[agent_id], at[agent_id]
-        totals[previous] = totals.get(previous, 0.0) + (changed_at - since)
-        at[agent_id], state[agent_id] = changed_at, next_state
-    for agent_id, totals in result.items():
-        current = state[agent_id]
-        totals[current] = totals.get(current, 0.0) + (history.until - at[agent_id])
-    return result
+
+
+def seconds_in_states(history: StateHistory) -> dict[str, dict[str, float]]:
+    """Seconds each agent spent in each state within [start, until), from one pass.
+
+    An agent's time before its first known state is `logged_out`. Each
+    state's seconds are added up in time order, one stretch at a time.
+    """
+    if history.until <= history.start:
+        return {}
+    tally = StateTally(history.start, history.before)
+    tally.add(history.changes)
+    return tally.seconds(history.until)
 
 
 def state_seconds(
@@ -219,30 +182,71 @@ def agent_for_member(member: str, agents: Iterable[str], aliases: Mapping[str, s
     return extension if extension in known else member
 
 
+def _state_after(alias: str) -> str:
+    """SQL: the state a member event of the row `alias` leaves its member in."""
+    cases = (f"WHEN '{event}' THEN '{state}'" for event, state in MEMBER_STATE_AFTER.items())
+    return f"CASE {alias}.event {' '.join(cases)} END"
+
+
+_MEMBER_EVENT_LIST = ", ".join(f"'{event}'" for event in MEMBER_EVENTS)
+_MEMBER_EVENTS_OF = f"""
+    WHERE {{alias}}.agent = {{member}} AND {{alias}}.event IN ({_MEMBER_EVENT_LIST})
+      AND {{alias}}.occurred_at >= {{since}} AND {{alias}}.occurred_at <= :now"""
+_SINCE_THE_CHANGE = "MAX(:since, COALESCE(changed.changed_at, :since))"
+# Per member: its latest member event; the latest before it that left it in
+# another state; and the first after that one, which began the current state.
+_MEMBER_STATES = f"""
+WITH RECURSIVE members(agent) AS (
+    SELECT MIN(agent) FROM queue_events WHERE agent IS NOT NULL
+    UNION ALL
+    SELECT (SELECT MIN(agent) FROM queue_events WHERE agent > members.agent)
+    FROM members WHERE members.agent IS NOT NULL
+),
+latest AS (
+    SELECT m.agent, e.occurred_at, e.id, {_state_after("e")} AS state
+    FROM members AS m
+    JOIN queue_events AS e ON e.id = (
+        SELECT l.id FROM queue_events AS l INDEXED BY queue_events_by_member
+        {_MEMBER_EVENTS_OF.format(alias="l", member="m.agent", since=":since")}
+        ORDER BY l.occurred_at DESC, l.id DESC LIMIT 1)
+    WHERE m.agent IS NOT NULL
+),
+changed AS (
+    SELECT latest.agent, latest.state, b.occurred_at AS changed_at, b.id AS changed_id
+    FROM latest
+    LEFT JOIN queue_events AS b ON b.id = (
+        SELECT o.id FROM queue_events AS o INDEXED BY queue_events_by_member
+        {_MEMBER_EVENTS_OF.format(alias="o", member="latest.agent", since=":since")}
+          AND {_state_after("o")} != latest.state
+        ORDER BY o.occurred_at DESC, o.id DESC LIMIT 1)
+)
+SELECT changed.agent, changed.state, s.occurred_at, s.data1
+FROM changed
+JOIN queue_events AS s ON s.id = (
+    SELECT f.id FROM queue_events AS f INDEXED BY queue_events_by_member
+    {_MEMBER_EVENTS_OF.format(alias="f", member="changed.agent", since=_SINCE_THE_CHANGE)}
+      AND (changed.changed_id IS NULL OR f.occurred_at > changed.changed_at
+           OR f.id > changed.changed_id)
+    ORDER BY f.occurred_at, f.id LIMIT 1)
+"""  # noqa: S608 - built from the feed's event constants; values are bound
+
+
 def feed_member_states(
     connection: sqlite3.Connection, now: float
 ) -> dict[str, tuple[str, float, str | None]]:
     """Each member's state after its latest member event of the last 24 h: (state, since, reason).
 
-    A member paused in one queue and not in another counts as not ready: the
-    feed says the agent chose not to take some calls.
+    `since` is when the member's run of events leaving it in that state
+    began, and `reason` that event's (a PAUSE's reason, for not ready). A
+    member paused in one queue and not in another counts as not ready: the
+    feed says the agent chose not to take some calls. Reads a few events per
+    member through `queue_events_by_member`, however busy the day was.
     """
-    marks = ", ".join("?" for _ in MEMBER_EVENTS)
-    states: dict[str, tuple[str, float, str | None]] = {}
-    for member, event, occurred_at, data1 in connection.execute(
-        "SELECT agent, event, occurred_at, data1 FROM queue_events "  # noqa: S608
-        f"WHERE event IN ({marks}) AND occurred_at >= ? AND occurred_at <= ? "
-        "ORDER BY occurred_at, id",
-        (*MEMBER_EVENTS, now - FEED_STATE_LOOKBACK, now),
-    ):
-        if member is None:
-            continue
-        state = MEMBER_STATE_AFTER[event]
-        reason = data1 if state == "not_ready" else None
-        previous = states.get(member)
-        if previous is None or previous[0] != state:
-            states[member] = (state, occurred_at, reason)
-    return states
+    params = {"since": now - FEED_STATE_LOOKBACK, "now": now}
+    return {
+        member: (state, since, data1 if state == "not_ready" else None)
+        for member, state, since, data1 in connection.execute(_MEMBER_STATES, params)
+    }
 
 
 def agent_figures(
@@ -250,15 +254,18 @@ def agent_figures(
     window: Window,
     now: float,
     *,
-    calls: list[HandledCall],
+    calls: Mapping[str, CallTotals],
     members: Mapping[str, MemberCounts],
     aliases: Mapping[str, str],
     queue: str | None = None,
     history: StateHistory | None = None,
+    times: Mapping[str, Mapping[str, float]] | None = None,
 ) -> list[AgentFigures]:
     """Every agent's row: softphone agents active or on the window, and feed members.
 
-    `history` is the window's `state_history`, read here when not given.
+    `calls` are each agent's connected legs of the window (`calls.by_agent`);
+    `times` the seconds per agent and state of the window, else worked out
+    from `history`, the window's `state_history`, read here when not given.
     """
     current = {change.agent_id: change for change in current_agent_states(connection)}
     feed_states = feed_member_states(connection, now)
@@ -267,16 +274,12 @@ def agent_figures(
         for member, (state, _, _) in feed_states.items():
             if state != "logged_out" and member not in members:
                 members[member] = MemberCounts(member)
-    by_agent: dict[str, list[HandledCall]] = {}
-    for call in calls:
-        by_agent.setdefault(call.agent_id, []).append(call)
     member_agents = {member: agent_for_member(member, current, aliases) for member in members}
-    wanted = set(by_agent) | {agent for agent in member_agents.values() if agent in current}
+    wanted = set(calls) | {agent for agent in member_agents.values() if agent in current}
     if queue is None:
         wanted |= {agent for agent, change in current.items() if change.state != "logged_out"}
-    if history is None:
-        history = state_history(connection, window, now)
-    times = seconds_in_states(history)
+    if times is None:
+        times = seconds_in_states(history or state_history(connection, window, now))
     rows: dict[str, AgentFigures] = {}
     for agent_id in sorted(wanted):
         row = rows[agent_id] = AgentFigures(agent_id, "softphone")
@@ -285,7 +288,9 @@ def agent_figures(
             row.state, row.state_reason = change.state, change.reason
             row.state_since = change.changed_at
             row.time_in_state_seconds = max(0.0, now - change.changed_at)
-        _softphone_calls(row, by_agent.get(agent_id, []))
+        totals = calls.get(agent_id)
+        if totals is not None:
+            _softphone_calls(row, totals)
         spent = times.get(agent_id, {})
         row.busy_seconds = sum(spent.get(state, 0.0) for state in BUSY_STATES)
         row.available_seconds = spent.get("available", 0.0)
@@ -304,18 +309,15 @@ def agent_figures(
     return [rows[agent_id] for agent_id in sorted(rows)]
 
 
-def _softphone_calls(row: AgentFigures, calls: list[HandledCall]) -> None:
-    inbound = [call for call in calls if call.direction == "inbound" and call.ended_at is not None]
-    row.calls_handled = len(inbound)
-    complete = [call for call in inbound if call.handle_seconds is not None]
-    for call in complete:
-        assert call.ended_at is not None and call.wrap_up_seconds is not None
-        row.hold_seconds += call.hold_seconds
-        row.talk_seconds += call.ended_at - call.answered_at - call.hold_seconds
-        row.wrap_up_seconds += call.wrap_up_seconds
+def _softphone_calls(row: AgentFigures, totals: CallTotals) -> None:
+    """Calls handled (inbound, ended) and AHT over those whose wrap-up is final."""
+    row.calls_handled = totals.handled
+    row.talk_seconds = totals.talk_seconds
+    row.hold_seconds = totals.hold_seconds
+    row.wrap_up_seconds = totals.wrap_up_seconds
     total = row.talk_seconds + row.hold_seconds + row.wrap_up_seconds
-    row.aht_seconds = definitions.average_handle_time(total, len(complete))
-    if complete:
+    row.aht_seconds = definitions.average_handle_time(total, totals.complete)
+    if totals.complete:
         row.aht_parts = ("talk", "hold", "wrap_up")
 
 

@@ -20,73 +20,17 @@ class RepeatEstimate:
     source: str  # softphones or feed
 
 
-def softphone_repeats(
-    connection: sqlite3.Connection, window: Window, queue: str | None = None
-) -> RepeatEstimate:
-    """Answered inbound calls with a known caller in the window, and the repeats among them.
-
-    Uses `calls_by_remote_party` for the look-back of each contact.
-    """
-    sql = """
-        SELECT COUNT(*), COALESCE(SUM(EXISTS (
-            SELECT 1 FROM calls AS p JOIN call_answers AS pa
-                ON pa.call_id = p.call_id AND pa.agent_id = p.agent_id
-            WHERE p.remote_party = c.remote_party AND p.direction = 'inbound'
-              AND p.ringing_at >= c.ringing_at - ? AND p.ringing_at < c.ringing_at
-              AND p.call_id != c.call_id)), 0)
-        FROM calls AS c JOIN call_answers AS a
-            ON a.call_id = c.call_id AND a.agent_id = c.agent_id
-        WHERE c.direction = 'inbound' AND c.remote_party IS NOT NULL AND c.remote_party != ''
-          AND c.ringing_at >= ? AND c.ringing_at < ?"""
-    params: list[object] = [REPEAT_WINDOW, window.start, window.end]
-    if queue is not None:
-        sql += " AND c.queue = ?"
-        params.append(queue)
-    contacts, repeats = connection.execute(sql, params).fetchone()
-    return RepeatEstimate(int(contacts), int(repeats), "softphones")
-
-
-def softphone_repeats_by_queue(
-    connection: sqlite3.Connection, window: Window, queue: str | None = None
-) -> dict[str | None, RepeatEstimate]:
-    """`softphone_repeats` for every queue in one query, and under "*" for all of them.
-
-    Each contact belongs to one queue (or none), so the total is the sum.
-    """
-    sql = """
-        SELECT c.queue, COUNT(*), COALESCE(SUM(EXISTS (
-            SELECT 1 FROM calls AS p JOIN call_answers AS pa
-                ON pa.call_id = p.call_id AND pa.agent_id = p.agent_id
-            WHERE p.remote_party = c.remote_party AND p.direction = 'inbound'
-              AND p.ringing_at >= c.ringing_at - ? AND p.ringing_at < c.ringing_at
-              AND p.call_id != c.call_id)), 0)
-        FROM calls AS c JOIN call_answers AS a
-            ON a.call_id = c.call_id AND a.agent_id = c.agent_id
-        WHERE c.direction = 'inbound' AND c.remote_party IS NOT NULL AND c.remote_party != ''
-          AND c.ringing_at >= ? AND c.ringing_at < ?"""
-    params: list[object] = [REPEAT_WINDOW, window.start, window.end]
-    if queue is not None:
-        sql += " AND c.queue = ?"
-        params.append(queue)
-    sql += " GROUP BY c.queue"
-    estimates: dict[str | None, RepeatEstimate] = {}
-    contacts = repeats = 0
-    for name, count, repeat in connection.execute(sql, params):
-        estimates[name] = RepeatEstimate(int(count), int(repeat), "softphones")
-        contacts, repeats = contacts + int(count), repeats + int(repeat)
-    estimates["*"] = RepeatEstimate(contacts, repeats, "softphones")
-    return estimates
-
-
 def feed_repeats(
     connection: sqlite3.Connection, contacts: Sequence[tuple[float, str, str | None]]
 ) -> dict[str | None, RepeatEstimate]:
-    """The same estimate from the feed, per queue: answered calls' caller ids (ENTERQUEUE data2).
+    """The repeat-caller estimate from the feed, per queue: answered calls' caller ids
+    (ENTERQUEUE data2).
 
     `contacts` are (entered_at, caller id, queue) of the window's answered
     calls. Reads the answered entries of the 7 days before the earliest
     contact (`queue_events_by_event`): this costs more than the softphones'
-    way, and is used only when the softphones saw no contact.
+    way (`calls.call_totals`), and is used only when the softphones saw no
+    contact.
     """
     if not contacts:
         return {}
@@ -122,11 +66,14 @@ class Surveys:
     ces: list[int]
 
 
+# The call's queue: from its first leg (by agent id) that came through a queue,
+# else from its first ENTERQUEUE in the feed.
 _SURVEYS = """
 SELECT s.survey, s.score, COALESCE(
-    (SELECT c.queue FROM calls AS c WHERE c.call_id = s.call_id AND c.queue IS NOT NULL LIMIT 1),
+    (SELECT c.queue FROM calls AS c WHERE c.call_id = s.call_id AND c.queue IS NOT NULL
+        ORDER BY c.agent_id LIMIT 1),
     (SELECT q.queue FROM queue_events AS q WHERE q.call_id = s.call_id
-        AND q.event = 'ENTERQUEUE' LIMIT 1))
+        AND q.event = 'ENTERQUEUE' ORDER BY q.id LIMIT 1))
 FROM survey_scores AS s
 WHERE s.survey = ? AND s.answered_at >= ? AND s.answered_at < ?
 """

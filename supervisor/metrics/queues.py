@@ -4,11 +4,15 @@ One query reads, for every ENTERQUEUE in the window, the first outcome of
 that call in that queue at or after its entry (CONNECT, ABANDON,
 EXITWITHTIMEOUT, EXITWITHKEY, EXITEMPTY), and for a connected call the
 first event that ended it (COMPLETECALLER, COMPLETEAGENT or a transfer).
-The lookups are forced through `queue_events_by_call` (left to itself the
-planner walks `queue_events_by_queue` from the entry onwards, which for a
-call still waiting reads the rest of the queue's history); the entries through
-`queue_events_by_event` (or `_by_queue` for one queue). Python then adds
-the calls up per queue, each against its own queue's thresholds.
+The lookups are forced through `queue_events_by_call_and_queue`, which holds
+(call, queue, time, id, event) and so finds each without reading the table
+(left to itself the planner walks `queue_events_by_queue` from the entry
+onwards, which for a call still waiting reads the rest of the queue's
+history); the entries come through `queue_events_by_event`, by entry time
+then id. Only the fields the figures use come back: the outcome's wait field
+and the end's data. Python then adds the calls up per queue, each against
+its own queue's thresholds, in that order: `cache.KpiCache` keeps the
+entries from one refresh to the next and adds them up the same way.
 
 A call that enters the same queue twice (sent back by an agent) is offered
 twice. A call with no outcome yet is waiting, unless it entered before the
@@ -19,8 +23,9 @@ than `stale_wait_seconds` (a day) before `now` (its outcome was lost).
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from supervisor.feeds.events import (
     CALL_END_EVENTS,
@@ -37,28 +42,31 @@ def _sql_list(names: tuple[str, ...]) -> str:
     return ", ".join(f"'{name}'" for name in names)
 
 
+# The outcome's field that holds the caller's wait: CONNECT's holdtime, else the waittime.
+_WAITS = (f"WHEN '{event}' THEN o.data{abandon_wait_field(event)}" for event in OUTCOME_EVENTS[1:])
+_WAIT_FIELD = f"CASE o.event WHEN 'CONNECT' THEN o.data1 {' '.join(_WAITS)} END"
 _ENTRIES = f"""
-SELECT e.queue, e.entered_at, e.caller,
-       o.event, o.occurred_at, o.agent, o.data1, o.data2, o.data3, o.data4,
-       x.event, x.data1, x.data2, x.data3, x.data4, x.data5
+SELECT e.queue, e.entered_at, e.caller, o.event, o.occurred_at, o.agent, {_WAIT_FIELD},
+       x.event, x.data1, x.data2, x.data3, x.data4, x.data5, e.entry_id, e.call_id
 FROM (
-    SELECT e.call_id, e.queue, e.occurred_at AS entered_at, e.data2 AS caller,
-           (SELECT o.id FROM queue_events AS o INDEXED BY queue_events_by_call
+    SELECT e.id AS entry_id, e.call_id, e.queue, e.occurred_at AS entered_at, e.data2 AS caller,
+           (SELECT o.id FROM queue_events AS o INDEXED BY queue_events_by_call_and_queue
             WHERE o.call_id = e.call_id AND o.queue IS e.queue
               AND o.event IN ({_sql_list(OUTCOME_EVENTS)})
               AND o.occurred_at >= e.occurred_at
             ORDER BY o.occurred_at, o.id LIMIT 1) AS outcome_id
-    FROM queue_events AS e
+    FROM queue_events AS e {{entries_index}}
     WHERE e.event = 'ENTERQUEUE' AND e.occurred_at >= :start AND e.occurred_at < :end
       {{queue_filter}}
 ) AS e
 LEFT JOIN queue_events AS o ON o.id = e.outcome_id
 LEFT JOIN queue_events AS x ON o.event = 'CONNECT' AND x.id = (
-    SELECT x.id FROM queue_events AS x INDEXED BY queue_events_by_call
+    SELECT x.id FROM queue_events AS x INDEXED BY queue_events_by_call_and_queue
     WHERE x.call_id = e.call_id AND x.queue IS e.queue
       AND x.event IN ({_sql_list(CALL_END_EVENTS)})
       AND x.occurred_at >= o.occurred_at
     ORDER BY x.occurred_at, x.id LIMIT 1)
+ORDER BY e.entered_at, e.entry_id
 """  # noqa: S608 - built from this module's constants; values are bound
 
 
@@ -145,21 +153,64 @@ def feed_calls(
     queue: str | None = None,
 ) -> FeedCalls:
     """Count the calls offered in `window` per queue and per answering member."""
-    restart = last_queue_start(connection, now)
-    sql = _ENTRIES.format(queue_filter="AND e.queue = :queue" if queue is not None else "")
-    params = {"start": window.start, "end": window.end, "queue": queue}
+    entries = read_entries(connection, window, queue)
+    return count_entries(entries, now, settings, last_queue_start(connection, now), queue)
+
+
+Entry = tuple[Any, ...]
+"""One offered call as `read_entries` gives it (the columns of `_ENTRIES`)."""
+ENTRY_ID, ENTRY_CALL = 13, 14  # the ENTERQUEUE row's id and the call's uniqueid
+
+
+def read_entries(
+    connection: sqlite3.Connection,
+    window: Window,
+    queue: str | None = None,
+    *,
+    calls: Sequence[str] | None = None,
+) -> list[Entry]:
+    """The calls that entered a queue (or `queue`) in `window`, by entry time then id,
+    each with its outcome and end; with `calls`, only the entries of those call ids."""
+    filters: list[str] = []
+    params: dict[str, object] = {"start": window.start, "end": window.end}
+    if queue is not None:
+        filters.append("AND e.queue = :queue")
+        params["queue"] = queue
+    index = ""
+    if calls is not None:  # a few calls: find them by their ids, not through the window
+        marks = ", ".join(f":call{n}" for n in range(len(calls)))
+        filters.append(f"AND e.call_id IN ({marks})")
+        params.update({f"call{n}": call for n, call in enumerate(calls)})
+        index = "INDEXED BY queue_events_by_call_and_queue"
+    sql = _ENTRIES.format(queue_filter=" ".join(filters), entries_index=index)
+    return connection.execute(sql, params).fetchall()
+
+
+def count_entries(
+    entries: Iterable[Entry],
+    now: float,
+    settings: MetricsSettings,
+    restart: float | None,
+    queue: str | None = None,
+) -> FeedCalls:
+    """Count the `entries` (in entry order) per queue and per answering member, as at `now`.
+
+    `restart` is the last QUEUESTART (`last_queue_start`): a call that
+    entered before it with no outcome is not waiting.
+    """
     queues: dict[str | None, QueueCounts] = {}
     members: dict[str, MemberCounts] = {}
     contacts: list[tuple[float, str, str | None]] = []
     calls: list[QueueCall] = []
-    for row in connection.execute(sql, params):
+    parse = _FieldSeconds()
+    oldest = now - settings.stale_wait_seconds
+    for row in entries:
         name, entered_at, caller, outcome = row[0], row[1], row[2], row[3]
         counts = queues.get(name)
         if counts is None:
             counts = queues[name] = QueueCounts(name, settings.thresholds(name))
         counts.offered += 1
         if outcome is None:
-            oldest = now - settings.stale_wait_seconds
             waiting = oldest <= entered_at <= now and (restart is None or entered_at >= restart)
             if waiting:
                 counts.waiting += 1
@@ -167,10 +218,13 @@ def feed_calls(
                     counts.oldest_waiting = entered_at
             calls.append(QueueCall(name, entered_at, None, None, waiting, False, False))
             continue
-        wait = _wait(outcome, row[6:10], row[4] - entered_at)
+        left_at = row[4]
+        wait = parse(row[6])
+        if wait is None:
+            wait = max(0.0, left_at - entered_at)
         limits = counts.thresholds
         if outcome == "CONNECT":
-            _answered(counts, members, row, wait, name)
+            _answered(counts, members, row, wait, parse=parse)
             if caller:
                 contacts.append((entered_at, caller, name))
         else:
@@ -180,7 +234,7 @@ def feed_calls(
                 name,
                 entered_at,
                 outcome,
-                row[4],
+                left_at,
                 False,
                 outcome == "CONNECT" and wait <= limits.service_level_seconds,
                 outcome == "ABANDON" and wait < limits.short_abandon_seconds,
@@ -191,12 +245,18 @@ def feed_calls(
     return FeedCalls(queues, members, contacts, calls)
 
 
-def _wait(outcome: str, data: tuple[object, ...], elapsed: float) -> float:
-    """The caller's wait: the event's own field, else entry to outcome."""
-    field_number = 1 if outcome == "CONNECT" else abandon_wait_field(outcome)
-    raw = data[field_number - 1]
-    wait = seconds(raw if isinstance(raw, str) else None)
-    return max(0.0, elapsed) if wait is None else wait
+class _FieldSeconds:
+    """`seconds()` of queue_log fields, each distinct text parsed once per pass."""
+
+    def __init__(self) -> None:
+        self._parsed: dict[object, float | None] = {}
+
+    def __call__(self, raw: object) -> float | None:
+        try:
+            return self._parsed[raw]
+        except KeyError:
+            value = self._parsed[raw] = seconds(raw if isinstance(raw, str) else None)
+            return value
 
 
 def _left(counts: QueueCounts, outcome: str, wait: float) -> None:
@@ -216,10 +276,12 @@ def _left(counts: QueueCounts, outcome: str, wait: float) -> None:
 def _answered(
     counts: QueueCounts,
     members: dict[str, MemberCounts],
-    row: tuple[object, ...],
+    row: Entry,
     wait: float,
-    queue: str | None,
+    *,
+    parse: _FieldSeconds,
 ) -> None:
+    queue = counts.queue
     counts.answered += 1
     counts.wait_answered += wait
     if wait <= counts.thresholds.service_level_seconds:
@@ -233,13 +295,12 @@ def _answered(
         member.answered += 1
         if queue is not None:
             member.queues.add(queue)
-    end_event = row[10]
+    end_event = row[7]
     if not isinstance(end_event, str):
         return  # still connected
-    end_data = row[11:16]
+    end_data = row[8:13]
     first = end_data[0] if isinstance(end_data[0], str) else None
-    raw = end_data[calltime_field(end_event, first) - 1]
-    talk = seconds(raw if isinstance(raw, str) else None)
+    talk = parse(end_data[calltime_field(end_event, first) - 1])
     if end_event in TRANSFER_EVENTS:
         counts.transferred += 1
     if talk is None:

@@ -11,26 +11,22 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
 from supervisor.feeds.instants import format_instant
+from supervisor.metrics import calls as softphone_calls
 from supervisor.metrics import definitions
 from supervisor.metrics.agents import (
     AgentFigures,
-    HandledCall,
     StateHistory,
     agent_figures,
-    handled_calls,
+    seconds_in_states,
     state_history,
 )
-from supervisor.metrics.quality import (
-    RepeatEstimate,
-    Surveys,
-    feed_repeats,
-    softphone_repeats_by_queue,
-    survey_scores,
-)
+from supervisor.metrics.cache import KpiCache
+from supervisor.metrics.calls import CallTotals
+from supervisor.metrics.quality import RepeatEstimate, Surveys, feed_repeats, survey_scores
 from supervisor.metrics.queues import QueueCall, QueueCounts, feed_calls
 from supervisor.metrics.settings import MetricsSettings, Window
 
@@ -107,11 +103,17 @@ def compute_kpis(
     now: float,
     settings: MetricsSettings | None = None,
     queue: str | None = None,
+    *,
+    cache: KpiCache | None = None,
 ) -> KpiReport:
     """Every KPI for calls that entered a queue in `window`, as seen at `now`.
 
     `now` is injected: nothing here reads a clock. With `queue`, only that
-    queue's calls count (agents' state and occupancy stay whole).
+    queue's calls count (agents' state and occupancy stay whole). A `cache`
+    kept from one refresh to the next (one per connection) spares the next
+    refresh of the same window re-reading the agent states and the queue
+    entries that have not changed: the figures are the same with it or
+    without.
     """
     settings = settings or MetricsSettings()
     sources = {
@@ -119,26 +121,34 @@ def compute_kpis(
         "softphones": _exists(connection, "agent_state_changes"),
         "surveys": _exists(connection, "survey_scores"),
     }
-    feed = feed_calls(connection, window, now, settings, queue)
-    calls = handled_calls(connection, window, queue)
+    if cache is None:
+        feed = feed_calls(connection, window, now, settings, queue)
+    else:
+        feed = cache.feed_calls(connection, window, now, settings, queue)
+    legs = softphone_calls.call_totals(connection, window, queue)
+    per_queue = softphone_calls.by_queue(legs)
     surveys = survey_scores(connection, window)
     if queue is not None:
         surveys = {queue: surveys.get(queue, Surveys([], [], []))}
-    history = state_history(connection, window, now)
+    if cache is None:
+        history = state_history(connection, window, now)
+        times = seconds_in_states(history)
+    else:
+        history, times = cache.state_history(connection, window, now)
     agents = agent_figures(
         connection,
         window,
         now,
-        calls=calls,
+        calls=softphone_calls.by_agent(legs),
         members=feed.members,
         aliases=settings.agent_aliases,
         queue=queue,
-        history=history,
+        times=times,
     )
-    repeats = _repeat_estimates(connection, window, calls, feed.contacts, queue)
+    repeats = _repeat_estimates(connection, per_queue, feed.contacts)
 
     names = sorted(
-        set(feed.queues) | {call.queue for call in calls if call.queue is not None},
+        set(feed.queues) | {name for name in per_queue if name is not None},
         key=lambda name: (name is None, name or ""),
     )
     if queue is not None:
@@ -148,8 +158,8 @@ def compute_kpis(
     for name in names:
         counts = feed.queues.get(name) or QueueCounts(name, settings.thresholds(name))
         total_counts.add(counts)
-        in_queue = [call for call in calls if call.queue == name]
         scores = surveys.get(name, Surveys([], [], []))
+        in_queue = per_queue.get(name) or CallTotals()
         rows.append(
             _figures(
                 counts, in_queue, repeat=repeats.get(name), scores=scores, now=now, occupancy=None
@@ -171,7 +181,7 @@ def compute_kpis(
     )
     total = _figures(
         total_counts,
-        calls,
+        softphone_calls.add_up(per_queue.values()),
         repeat=repeats.get("*"),
         scores=all_scores,
         now=now,
@@ -188,20 +198,21 @@ def compute_kpis(
 
 def _repeat_estimates(
     connection: sqlite3.Connection,
-    window: Window,
-    calls: list[HandledCall],
+    per_queue: Mapping[str | None, CallTotals],
     contacts: Sequence[tuple[float, str, str | None]],
-    queue: str | None,
 ) -> dict[str | None, RepeatEstimate]:
     """Per queue, and under "*" for all: from the softphones' calls, else from the feed."""
-    if any(call.direction == "inbound" and call.remote_party for call in calls):
-        queues = {call.queue for call in calls if call.direction == "inbound"}
-        found = softphone_repeats_by_queue(connection, window, queue)
-        none = RepeatEstimate(0, 0, "softphones")
+    if any(legs.contacts for legs in per_queue.values()):
         estimates: dict[str | None, RepeatEstimate] = {
-            name: found.get(name, none) for name in queues if name
+            name: RepeatEstimate(legs.contacts, legs.repeats, "softphones")
+            for name, legs in per_queue.items()
+            if name and legs.inbound
         }
-        estimates["*"] = found["*"]
+        estimates["*"] = RepeatEstimate(
+            sum(legs.contacts for legs in per_queue.values()),
+            sum(legs.repeats for legs in per_queue.values()),
+            "softphones",
+        )
         return estimates
     estimates = dict(feed_repeats(connection, contacts))
     if estimates:
@@ -215,33 +226,27 @@ def _repeat_estimates(
 
 def _figures(
     counts: QueueCounts,
-    calls: list[HandledCall],
+    legs: CallTotals,
     *,
     repeat: RepeatEstimate | None,
     scores: Surveys,
     now: float,
     occupancy: float | None,
 ) -> dict[str, object]:
-    """One row of queue figures from the feed's counts and the softphones' calls."""
+    """One row of queue figures from the feed's counts and the softphones' connected legs."""
     limits = counts.thresholds
     level = definitions.service_level(
         counts.answered_within, counts.answered, counts.abandoned, counts.short_abandoned
     )
-    handled = [
-        seconds
-        for call in calls
-        if call.direction == "inbound" and (seconds := call.handle_seconds) is not None
-    ]
-    if handled:
-        aht = definitions.average_handle_time(sum(handled), len(handled))
-        parts, aht_source, aht_calls = ["talk", "hold", "wrap_up"], "softphones", len(handled)
+    if legs.complete:
+        aht = definitions.average_handle_time(legs.handle_seconds, legs.complete)
+        parts, aht_source, aht_calls = ["talk", "hold", "wrap_up"], "softphones", legs.complete
     elif counts.ended:
         aht = definitions.average_handle_time(counts.calltime, counts.ended)
         parts, aht_source, aht_calls = ["talk", "hold"], "feed", counts.ended
     else:
         aht, parts, aht_source, aht_calls = None, [], None, 0
-    finals = [call for call in calls if call.final_wrap_up]
-    resolved = sum(1 for call in finals if call.resolved)
+    finals, resolved = legs.final_wrap_ups, legs.resolved
     csat, csat_n = definitions.csat(scores.csat)
     nps, nps_n = definitions.nps(scores.nps)
     ces, ces_n = definitions.ces(scores.ces)
@@ -274,9 +279,9 @@ def _figures(
         "aht_source": aht_source,
         "aht_calls": aht_calls,
         "occupancy_percent": occupancy,
-        "fcr_percent": definitions.first_contact_resolution(resolved, len(finals)),
+        "fcr_percent": definitions.first_contact_resolution(resolved, finals),
         "fcr_resolved": resolved,
-        "final_wrap_ups": len(finals),
+        "final_wrap_ups": finals,
         "fcr_estimate_percent": (
             definitions.repeat_caller_fcr_estimate(repeat.repeats, repeat.contacts)
             if repeat

@@ -11,8 +11,13 @@ from store_helpers import T0, rows
 from supervisor.store import (
     MIGRATIONS,
     SCHEMA_VERSION,
+    CallAnswered,
+    CallEnded,
+    CallStarted,
+    FinalWrapUp,
     NewerSchemaError,
     NotAStoreError,
+    StoreWriter,
     default_store_path,
     describe_store,
     open_connection,
@@ -70,6 +75,7 @@ def test_tables_are_named_for_what_they_hold(tmp_path):
         "survey_scores",
         "queue_events",
         "feed_offsets",
+        "call_legs",
     }
     views = {name for (name,) in rows(db, "SELECT name FROM sqlite_master WHERE type = 'view'")}
     assert views == {"call_summary", "unfinished_wrap_ups"}
@@ -117,11 +123,86 @@ def test_a_version_1_store_is_migrated_with_its_data_kept(tmp_path):
     assert rows(db, "SELECT name FROM sqlite_master WHERE name = 'calls_by_remote_party'") == []
 
     with open_store(db) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == SCHEMA_VERSION
         assert [c.call_id for c in store.calls()] == ["c1"]
         assert [s.state for s in store.agent_state_changes()] == ["available"]
     assert rows(db, "SELECT name FROM sqlite_master WHERE name = 'calls_by_remote_party'") != []
-    assert rows(db, "SELECT version FROM store_migrations ORDER BY version") == [(1,), (2,)]
+    applied = rows(db, "SELECT version FROM store_migrations ORDER BY version")
+    assert applied == [(m.version,) for m in MIGRATIONS]
+
+
+def test_a_version_2_store_gains_call_legs_and_the_kpi_indexes_with_its_data_kept(tmp_path):
+    db = tmp_path / "callboard.db"
+    old = open_connection(db, target_version=2)
+    old.execute(
+        "INSERT INTO calls (call_id, agent_id, direction, queue, remote_party, ringing_at) "
+        "VALUES ('c1', 'a1', 'inbound', 'sales', '+15550100', ?)",
+        (T0,),
+    )
+    old.execute("INSERT INTO call_answers VALUES ('c1', 'a1', ?)", (T0 + 5,))
+    old.execute(
+        "INSERT INTO queue_events (occurred_at, call_id, queue, agent, event) "
+        "VALUES (?, 'u1', 'sales', 'PJSIP/1001', 'CONNECT')",
+        (T0,),
+    )
+    old.close()
+
+    with open_store(db) as store:
+        assert store.schema_version == 3
+        assert [e.event for e in store.queue_events(call_id="u1")] == ["CONNECT"]
+        assert [(c.call_id, c.answered_at) for c in store.calls()] == [("c1", T0 + 5)]
+    legs = rows(db, "SELECT call_id, agent_id, answered_at, ended_at FROM call_legs")
+    assert legs == [("c1", "a1", T0 + 5, None)]  # the legs written before the migration
+    indexes = {name for (name,) in rows(db, "SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {
+        "agent_state_changes_by_time_with_state",
+        "queue_events_by_call_and_queue",
+        "queue_events_by_member",
+    } <= indexes
+    assert not {"agent_state_changes_by_time", "queue_events_by_call"} & indexes
+
+
+def test_call_legs_follow_every_fact_of_a_call_as_it_is_written(tmp_path):
+    db = tmp_path / "callboard.db"
+    writer = StoreWriter(db)
+    writer.record(CallStarted("c1", "a1", "inbound", T0, "sales", "+15550100"))
+    writer.record(CallStarted("c2", "a1", "outbound", T0 + 1, None, "+15550199"))
+    writer.record(CallAnswered("c1", "a1", T0 + 5))
+    writer.record(CallEnded("c1", "a1", T0 + 65, "caller_hung_up", hold_seconds=12.5))
+    writer.record(FinalWrapUp("c1", "a1", "submitted", "optional", T0 + 65, T0 + 80, resolved=True))
+    writer.record(CallEnded("c2", "a1", T0 + 20, "no_answer"))
+    writer.close()
+
+    legs = rows(db, "SELECT * FROM call_legs ORDER BY ringing_at")
+    assert legs == [
+        (T0, "c1", "a1", "inbound", "sales", "+15550100", T0 + 5, T0 + 65, 12.5, T0 + 65,
+         T0 + 80, 1),
+        (T0 + 1, "c2", "a1", "outbound", None, "+15550199", None, T0 + 20, 0.0, None, None,
+         None),
+    ]  # fmt: skip
+    joined = rows(
+        db,
+        "SELECT ringing_at, call_id, agent_id, direction, queue, remote_party, answered_at, "
+        "ended_at, hold_seconds FROM call_summary ORDER BY ringing_at",
+    )
+    assert [leg[:9] for leg in legs] == joined
+
+
+def test_call_legs_forget_facts_that_are_deleted(tmp_path):
+    db = tmp_path / "callboard.db"
+    writer = StoreWriter(db)
+    writer.record(CallStarted("c1", "a1", "inbound", T0, "sales", "+15550100"))
+    writer.record(CallStarted("c2", "a1", "inbound", T0 + 1, "sales", "+15550100"))
+    writer.record(CallAnswered("c1", "a1", T0 + 5))
+    writer.record(FinalWrapUp("c1", "a1", "submitted", "optional", T0 + 65, T0 + 80))
+    writer.close()
+    connection = open_connection(db)
+    connection.execute("DELETE FROM wrap_ups")
+    connection.execute("DELETE FROM calls WHERE call_id = 'c2'")
+    connection.close()
+
+    legs = rows(db, "SELECT call_id, answered_at, wrap_up_finished_at FROM call_legs")
+    assert legs == [("c1", T0 + 5, None)]
 
 
 def test_a_store_from_a_newer_version_is_refused_and_left_untouched(tmp_path):
