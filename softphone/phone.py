@@ -100,6 +100,7 @@ def engine_settings(profile: Profile) -> EngineSettings:
         sip_port=profile.sip_port,
         capture_device=profile.capture_device,
         playback_device=profile.playback_device,
+        echo_cancellation=profile.echo_cancellation,
     )
 
 
@@ -216,6 +217,14 @@ class Phone:
         ):
             call_id = transfer.consult_call_id
         self.engine.send_dtmf(call_id, digits)
+
+    def test_headset(self) -> None:
+        """Beep, record the microphone 3 s and play it back (not in a call; EngineError)."""
+        self.engine.start_headset_test()
+
+    def cancel_headset_test(self) -> None:
+        """Stop a running headset test."""
+        self.engine.cancel_headset_test()
 
     def current_call_id(self) -> int | None:
         """The engine id of the leg the agent's current call is on (not a consult leg).

@@ -142,6 +142,7 @@ class Profile:
     ringer_device: str = ""  # the output device that rings, by name; "" for the default
     capture_device: str = ""  # the headset's microphone, by name; "" for the default
     playback_device: str = ""  # the headset's earphones, by name; "" for the default
+    echo_cancellation: bool = True  # take the earphones' leak out of the microphone
     language: str = "system"  # one of LANGUAGES
     shortcut_answer: str = DEFAULT_SHORTCUTS["answer"]
     shortcut_hang_up: str = DEFAULT_SHORTCUTS["hang_up"]
@@ -377,6 +378,7 @@ _SETTINGS = (
     _Setting("audio.ringer_device", "ringer_device", "", _text),
     _Setting("audio.capture_device", "capture_device", "", _text),
     _Setting("audio.playback_device", "playback_device", "", _text),
+    _Setting("audio.echo_cancellation", "echo_cancellation", True, _flag),
     _Setting("ui.language", "language", "system", _one_of(*LANGUAGES)),
     *(
         _Setting(f"shortcuts.{action}", f"shortcut_{action}", key, _key_sequence)

@@ -325,6 +325,104 @@ Agent: %s</source>
     </message>
 </context>
 <context>
+    <name>HeadsetNotice</name>
+    <message>
+        <source>&amp;Switch back</source>
+        <translation>切換回去(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Switch back to the headset</source>
+        <translation>切換回耳機</translation>
+    </message>
+    <message>
+        <source>Dismiss the headset notice</source>
+        <translation>關閉耳機提示</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>關閉提示</translation>
+    </message>
+    <message>
+        <source>Your headset ({0}) is gone. Calls now use the computer&apos;s default microphone and speakers.</source>
+        <translation>您的耳機（{0}）已中斷連線。通話現在改用電腦預設的麥克風與喇叭。</translation>
+    </message>
+    <message>
+        <source>Your headset ({0}) is back.</source>
+        <translation>您的耳機（{0}）已重新連接。</translation>
+    </message>
+</context>
+<context>
+    <name>HeadsetTestPanel</name>
+    <message>
+        <source>Headset test status</source>
+        <translation>耳機測試狀態</translation>
+    </message>
+    <message>
+        <source>Stop the &amp;headset test</source>
+        <translation>停止耳機測試(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Stop the headset test</source>
+        <translation>停止耳機測試</translation>
+    </message>
+    <message>
+        <source>Starting the test…</source>
+        <translation>正在開始測試…</translation>
+    </message>
+    <message>
+        <source>Playing a tone: you should hear it in your earphones.</source>
+        <translation>正在播放測試音：您應該會在耳機中聽到。</translation>
+    </message>
+    <message>
+        <source>Speak now: recording 3 seconds…</source>
+        <translation>請開始說話：錄音 3 秒…</translation>
+    </message>
+    <message>
+        <source>Playing back what we recorded: you should hear your voice.</source>
+        <translation>正在播放剛才的錄音：您應該會聽到自己的聲音。</translation>
+    </message>
+    <message>
+        <source>We heard nothing from your microphone; check it is plugged in and not muted.</source>
+        <translation>我們沒有聽到麥克風的聲音；請確認麥克風已插好且未靜音。</translation>
+    </message>
+    <message>
+        <source>Done. Did you hear yourself?</source>
+        <translation>完成。您有聽到自己的聲音嗎？</translation>
+    </message>
+    <message>
+        <source>The test did not work: %s</source>
+        <translation>測試未能完成：%s</translation>
+    </message>
+    <message>
+        <source>Test stopped: a call started.</source>
+        <translation>測試已停止：有通話開始了。</translation>
+    </message>
+    <message>
+        <source>Test stopped.</source>
+        <translation>測試已停止。</translation>
+    </message>
+    <message>
+        <source>Test my &amp;headset</source>
+        <translation>測試我的耳機(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Test my headset</source>
+        <translation>測試我的耳機</translation>
+    </message>
+    <message>
+        <source>A tone, then 3 seconds of your voice recorded and played back</source>
+        <translation>先播放測試音，再錄下您 3 秒的聲音並播放出來</translation>
+    </message>
+    <message>
+        <source>A tone, then 3 seconds of your voice played back.</source>
+        <translation>先播放測試音，再播放您 3 秒的錄音。</translation>
+    </message>
+    <message>
+        <source>The headset can be tested when no call is up.</source>
+        <translation>沒有通話時才能測試耳機。</translation>
+    </message>
+</context>
+<context>
     <name>HistoryPanel</name>
     <message>
         <source>caller hung up</source>
@@ -608,6 +706,10 @@ Agent: %s</source>
         <translation>通話(&amp;L)</translation>
     </message>
     <message>
+        <source>Au&amp;dio</source>
+        <translation>音訊(&amp;D)</translation>
+    </message>
+    <message>
         <source>&amp;Keyboard and language</source>
         <translation>鍵盤與語言(&amp;K)</translation>
     </message>
@@ -736,6 +838,10 @@ Agent: %s</source>
         <translation>資訊標頭(&amp;C)：</translation>
     </message>
     <message>
+        <source>Headset</source>
+        <translation>耳機</translation>
+    </message>
+    <message>
         <source>Microphone device</source>
         <translation>麥克風裝置</translation>
     </message>
@@ -766,6 +872,34 @@ Agent: %s</source>
     <message>
         <source>&amp;Earphones:</source>
         <translation>耳機(&amp;E)：</translation>
+    </message>
+    <message>
+        <source>Ca&amp;ncel echo</source>
+        <translation>消除回音(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Echo cancellation</source>
+        <translation>回音消除</translation>
+    </message>
+    <message>
+        <source>Keep the caller from hearing themselves through the earphones&apos; leak</source>
+        <translation>避免來電者從耳機漏出的聲音聽到自己的回音</translation>
+    </message>
+    <message>
+        <source>Echo:</source>
+        <translation>回音：</translation>
+    </message>
+    <message>
+        <source>Re&amp;fresh the device lists</source>
+        <translation>重新整理裝置清單(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Refresh the device lists</source>
+        <translation>重新整理裝置清單</translation>
+    </message>
+    <message>
+        <source>List the headsets plugged in now (the lists also follow the system)</source>
+        <translation>列出目前已接上的耳機（清單也會隨系統自動更新）</translation>
     </message>
     <message>
         <source>on</source>

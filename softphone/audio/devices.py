@@ -3,7 +3,9 @@
 The Linux pjsua2 wheel has no sound device of its own, so calls go through
 PortAudio (`sounddevice`); the macOS and Windows wheels bring CoreAudio and
 WMME. Devices are named, not numbered: indices change when a headset is
-plugged in.
+plugged in. On a Linux desktop the headsets are the sound server's devices,
+which PortAudio cannot list: `headset_devices()` lists those instead
+(`softphone.audio.pulse`), and `open_target()` says how to open one.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from typing import Any
+
+from softphone.audio import pulse
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +59,50 @@ def describe_audio(
     """The backend for a pjsua2 build with `native_device_count` devices, and its devices."""
     if native_device_count > 0:
         return AudioReport(NATIVE, native_devices)
-    devices, problem = portaudio_devices()
+    devices, problem = headset_devices()
     return AudioReport(PORTAUDIO, devices, problem)
+
+
+def headset_devices() -> tuple[tuple[AudioDevice, ...], str]:
+    """The devices an agent can pick for the bridge: the sound server's, else PortAudio's."""
+    served = pulse.pulse_devices()
+    if served:
+        return tuple(_from_pulse(device) for device in served if not device.monitor), ""
+    return portaudio_devices()
+
+
+def _from_pulse(device: pulse.PulseDevice) -> AudioDevice:
+    sink = device.kind == "sink"
+    return AudioDevice(device.description, pulse.HOST_API, int(not sink), int(sink), 0.0)
+
+
+@dataclass(frozen=True)
+class OpenTarget:
+    """How to open a device chosen by name: PortAudio's device, and the server's if routed."""
+
+    portaudio_device: str | None
+    sink: str | None = None
+    source: str | None = None
+
+
+def open_target(
+    name: str | None, output: bool, devices: list[pulse.PulseDevice] | None
+) -> OpenTarget:
+    """PortAudio's device for `name`; a sound server's device goes through "pulse", routed.
+
+    `devices` is the server's list (None without a server): a name found
+    there is opened through PortAudio's "pulse" device with the server told
+    which sink or source; any other name is PortAudio's own.
+    """
+    if not name:
+        return OpenTarget(None)
+    if devices:
+        found = pulse.find(devices, name, "sink" if output else "source")
+        if found is not None:
+            if output:
+                return OpenTarget(pulse.PORTAUDIO_DEVICE, sink=found.name)
+            return OpenTarget(pulse.PORTAUDIO_DEVICE, source=found.name)
+    return OpenTarget(name)
 
 
 def portaudio_devices() -> tuple[tuple[AudioDevice, ...], str]:

@@ -13,6 +13,8 @@ import wave
 from pathlib import Path
 from typing import Any
 
+from softphone.audio import pulse
+from softphone.audio.devices import open_target
 from softphone.profile import resources_dir
 
 log = logging.getLogger(__name__)
@@ -71,13 +73,16 @@ class Ringtone:
             out[:, 0] = samples[index]
             position = (position + frames) % len(samples)
 
-        return sounddevice.OutputStream(
-            samplerate=rate,
-            channels=1,
-            dtype="int16",
-            device=_device_index(sounddevice, self.device),
-            callback=fill,
-        )
+        served = pulse.pulse_devices() if self.device else None
+        target = open_target(self.device, output=True, devices=served)
+        with pulse.routed_to(sink=target.sink):
+            return sounddevice.OutputStream(
+                samplerate=rate,
+                channels=1,
+                dtype="int16",
+                device=_device_index(sounddevice, target.portaudio_device or ""),
+                callback=fill,
+            )
 
 
 def _device_index(sounddevice: Any, name: str) -> int | None:

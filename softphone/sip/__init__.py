@@ -7,6 +7,8 @@ reports what happened as plain event objects (see `events`).
 
 from softphone.sip.engine import EngineError, SipEngine
 from softphone.sip.events import (
+    AudioDeviceListChanged,
+    AudioDeviceReturned,
     AudioDevicesChanged,
     CallDirection,
     CallMediaChanged,
@@ -15,6 +17,7 @@ from softphone.sip.events import (
     CallStateChanged,
     DtmfReceived,
     EngineEvent,
+    HeadsetTestProgress,
     IncomingCall,
     RegistrationChanged,
     RegistrationStatus,
@@ -27,6 +30,8 @@ from softphone.sip.uri import InvalidTarget, normalize_target
 
 __all__ = [
     "AccountSettings",
+    "AudioDeviceListChanged",
+    "AudioDeviceReturned",
     "AudioDevicesChanged",
     "CallDirection",
     "CallMediaChanged",
@@ -37,6 +42,7 @@ __all__ = [
     "EngineError",
     "EngineEvent",
     "EngineSettings",
+    "HeadsetTestProgress",
     "IncomingCall",
     "InvalidTarget",
     "RegistrationChanged",

@@ -162,11 +162,60 @@ class CallReplaced:
 
 @dataclass(frozen=True)
 class AudioDevicesChanged:
-    """The headset devices changed: the agent switched, or a device went away (`reason`)."""
+    """The headset devices changed: the agent switched, or a device went away (`reason`).
+
+    `lost` names the devices that went away ("" when the agent switched);
+    `capture` and `playback` are what the headset uses now ("": the default).
+    """
 
     capture: str
     playback: str
     reason: str
+    lost: str = ""
+
+
+@dataclass(frozen=True)
+class AudioDeviceReturned:
+    """A device the headset fell back from is there again: offer to switch back to these."""
+
+    capture: str
+    playback: str
+
+
+@dataclass(frozen=True)
+class AudioDeviceListChanged:
+    """The system's sound devices changed (a headset plugged in or pulled)."""
+
+
+# A microphone whose loudest sample in the recording stays below this share of
+# full scale (-40 dBFS) is taken as silent: unplugged, muted, or the wrong device.
+SILENT_MICROPHONE = 0.01
+
+
+@dataclass(frozen=True)
+class HeadsetTestProgress:
+    """How the "test my headset" action is going.
+
+    `phase` is one of "tone", "recording", "playing_back", then one of
+    "done", "failed", "cancelled"; `detail` says more in plain words: for
+    "failed" and "cancelled", just the reason ("a call started").
+    `mic_level` is the microphone's peak during the recording, from 0 to 1
+    (full scale), once it is known.
+    """
+
+    phase: str
+    detail: str
+    mic_level: float | None = None
+
+    @property
+    def finished(self) -> bool:
+        """The test is over (done, failed or cancelled)."""
+        return self.phase in ("done", "failed", "cancelled")
+
+    @property
+    def microphone_silent(self) -> bool:
+        """The recording held nothing: the agent should check the microphone."""
+        return self.mic_level is not None and self.mic_level < SILENT_MICROPHONE
 
 
 EngineEvent = (
@@ -179,4 +228,7 @@ EngineEvent = (
     | TransferRequested
     | CallReplaced
     | AudioDevicesChanged
+    | AudioDeviceReturned
+    | AudioDeviceListChanged
+    | HeadsetTestProgress
 )

@@ -106,6 +106,10 @@ class EngineSettings:
     audio: str = "auto"
     capture_device: str = ""
     playback_device: str = ""
+    # Take what the microphone hears of the earphones out of what the caller
+    # hears: pjsua2's canceller on native devices, the sound server's
+    # (PulseAudio/PipeWire) on the PortAudio bridge.
+    echo_cancellation: bool = False
     clock_rate: int = 16000
 
     def __post_init__(self) -> None:

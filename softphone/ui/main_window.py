@@ -47,6 +47,7 @@ from softphone.ui import transfer_dialog
 from softphone.ui.agent_state import AgentStatePanel
 from softphone.ui.call_panel import CallInfo, CallPanel, RingingPanel
 from softphone.ui.dial_pad import DialPanel
+from softphone.ui.headset_notice import HeadsetNotice
 from softphone.ui.history import HistoryPanel
 from softphone.ui.qt_engine import QtSipEngine
 from softphone.ui.settings_dialog import SettingsDialog
@@ -111,6 +112,7 @@ class MainWindow(QMainWindow):
         self.ringing_panel.answer_clicked.connect(self.answer_call)
         self.ringing_panel.reject_clicked.connect(self.hang_up)
         self.call_panel = self._make_call_panel()
+        self.headset_notice = HeadsetNotice(self.switch_headset)
         phone.add_notice_listener(self._phone_notice)
         self.wrap_up_form = WrapUpForm(profile)
         self.wrap_up_form.finished.connect(self.refresh)
@@ -123,10 +125,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.apply_shortcuts(profile)
 
-        qt_engine.registration_changed.connect(self._registration_changed)
-        qt_engine.incoming_call.connect(self._incoming_call)
-        qt_engine.call_state_changed.connect(self._call_state_changed)
-        qt_engine.call_media_changed.connect(self._call_media_changed)
+        self._connect_engine(qt_engine)
         self._remove_listener = phone.session.add_listener(self._agent_state_changed)
         self.ticker = QTimer(self)
         self.ticker.setInterval(TICK_MS)
@@ -140,6 +139,14 @@ class MainWindow(QMainWindow):
             self.status_line.show_no_account()
         self.history.reload()
         self.refresh()
+
+    def _connect_engine(self, qt_engine: QtSipEngine) -> None:
+        qt_engine.registration_changed.connect(self._registration_changed)
+        qt_engine.incoming_call.connect(self._incoming_call)
+        qt_engine.call_state_changed.connect(self._call_state_changed)
+        qt_engine.call_media_changed.connect(self._call_media_changed)
+        qt_engine.audio_devices_changed.connect(self.headset_notice.show_lost)
+        qt_engine.audio_device_returned.connect(self.headset_notice.offer_return)
 
     # -- layout ------------------------------------------------------------
 
@@ -166,6 +173,7 @@ class MainWindow(QMainWindow):
         columns.setChildrenCollapsible(False)
         outer = QVBoxLayout()
         outer.addWidget(self.status_line)
+        outer.addWidget(self.headset_notice)
         outer.addWidget(columns, 1)
         central = QWidget()
         central.setLayout(outer)
@@ -305,7 +313,14 @@ class MainWindow(QMainWindow):
         if self.profile_folder is None:
             self.show_problem(self.tr("No profile folder: start with --profile DIR."))
             raise RuntimeError("no profile folder")
-        dialog = SettingsDialog(self.phone.profile, self.profile_folder, self.credentials, self)
+        dialog = SettingsDialog(
+            self.phone.profile,
+            self.profile_folder,
+            self.credentials,
+            self,
+            phone=self.phone,
+            qt_engine=self.qt_engine,
+        )
         dialog.accepted.connect(lambda: self.apply_settings(dialog))
         self.settings_dialog = dialog
         dialog.open()
@@ -326,6 +341,11 @@ class MainWindow(QMainWindow):
                 self.phone.engine.switch_audio_devices(*devices)
             except EngineError as exc:
                 self.show_problem(str(exc))
+        if profile.echo_cancellation != previous.echo_cancellation:
+            try:
+                self.phone.engine.set_echo_cancellation(profile.echo_cancellation)
+            except EngineError as exc:
+                self.show_problem(str(exc))
         if dialog.saved_account is not None and dialog.password is not None:
             try:
                 self.phone.set_account(dialog.saved_account, dialog.password)
@@ -333,6 +353,13 @@ class MainWindow(QMainWindow):
                 self.show_problem(str(exc))
         if dialog.notice:
             self.show_problem(dialog.notice)
+
+    def switch_headset(self, capture: str, playback: str) -> None:
+        """Put the headset on these devices (the agent accepted to switch back)."""
+        try:
+            self.phone.engine.switch_audio_devices(capture, playback)
+        except EngineError as exc:
+            self.show_problem(str(exc))
 
     def start_transfer(self) -> None:
         """Ask where to send the caller, then transfer at once or consult first."""

@@ -8,11 +8,14 @@ import time
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from softphone.sip import (
+    AudioDeviceListChanged,
+    AudioDeviceReturned,
     AudioDevicesChanged,
     CallMediaChanged,
     CallStateChanged,
     DtmfReceived,
     EngineEvent,
+    HeadsetTestProgress,
     IncomingCall,
     RegistrationChanged,
     SipEngine,
@@ -35,6 +38,9 @@ class QtSipEngine(QObject):
     call_media_changed = Signal(object)
     dtmf_received = Signal(object)
     audio_devices_changed = Signal(object)
+    audio_device_returned = Signal(object)
+    audio_device_list_changed = Signal(object)
+    headset_test_progress = Signal(object)
 
     def __init__(
         self,
@@ -88,3 +94,9 @@ class QtSipEngine(QObject):
             self.dtmf_received.emit(event)
         elif isinstance(event, AudioDevicesChanged):
             self.audio_devices_changed.emit(event)
+        elif isinstance(event, AudioDeviceReturned):
+            self.audio_device_returned.emit(event)
+        elif isinstance(event, AudioDeviceListChanged):
+            self.audio_device_list_changed.emit(event)
+        elif isinstance(event, HeadsetTestProgress):
+            self.headset_test_progress.emit(event)

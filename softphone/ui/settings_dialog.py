@@ -32,10 +32,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from softphone.audio.devices import portaudio_devices
+from softphone.audio.devices import headset_devices
 from softphone.credentials import Credentials, KeychainUnavailable
 from softphone.cti.auth import TOKEN_FILE, load_or_create_token
 from softphone.headless import account_settings
+from softphone.phone import Phone
 from softphone.profile import (
     LANGUAGES,
     SRTP_MODES,
@@ -47,6 +48,8 @@ from softphone.profile import (
     save_profile,
 )
 from softphone.sip import AccountSettings, SettingsError
+from softphone.ui.headset_test_panel import HeadsetTestPanel
+from softphone.ui.qt_engine import QtSipEngine
 from softphone.ui.shortcut_editor import ShortcutEditor
 from softphone.ui.translations import QT_TRANSLATE_NOOP
 from softphone.ui.widgets import named, plain_label
@@ -86,9 +89,15 @@ class SettingsDialog(QDialog):
         folder: Path,
         credentials: Credentials,
         parent: QWidget | None = None,
+        *,
+        phone: Phone | None = None,
+        qt_engine: QtSipEngine | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Softphone settings"))
+        # With the running phone, the headset can be tested from the dialog.
+        self._phone, self._qt_engine = phone, qt_engine
+        self.headset_test: HeadsetTestPanel | None = None
         self.profile = profile
         self.folder = folder
         self.credentials = credentials
@@ -100,6 +109,7 @@ class SettingsDialog(QDialog):
         named(self.tabs, self.tr("Settings pages"))
         self.tabs.addTab(self._account_group(profile.account), self.tr("&Account"))
         self.tabs.addTab(self._calls_group(profile), self.tr("Ca&lls"))
+        self.tabs.addTab(self._audio_group(profile), self.tr("Au&dio"))
         self.tabs.addTab(self._keyboard_group(profile), self.tr("&Keyboard and language"))
         self.tabs.addTab(self._automation_page(profile), self.tr("Au&tomation"))
         layout = QVBoxLayout(self)
@@ -194,7 +204,12 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Time &box:"), self.time_box)
         form.addRow(self.tr("Auto-answer:"), auto)
         form.addRow(self.tr("&Context headers:"), self.context_headers)
-        devices, _problem = portaudio_devices()
+        return group
+
+    def _audio_group(self, profile: Profile) -> QGroupBox:
+        group = QGroupBox(self.tr("Headset"))
+        form = QFormLayout(group)
+        devices, _problem = headset_devices()
         self.capture_device = _device_combo(
             self.tr("Microphone device"),
             self.tr("The headset's microphone, by name"),
@@ -216,7 +231,42 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("&Microphone:"), self.capture_device)
         form.addRow(self.tr("&Earphones:"), self.playback_device)
         form.addRow(self.tr("R&inger:"), self.ringer_device)
+        self.echo_cancellation = QCheckBox(self.tr("Ca&ncel echo"))
+        named(
+            self.echo_cancellation,
+            self.tr("Echo cancellation"),
+            self.tr("Keep the caller from hearing themselves through the earphones' leak"),
+        )
+        self.echo_cancellation.setChecked(profile.echo_cancellation)
+        form.addRow(self.tr("Echo:"), self.echo_cancellation)
+        self.refresh_devices_button = QPushButton(self.tr("Re&fresh the device lists"))
+        named(
+            self.refresh_devices_button,
+            self.tr("Refresh the device lists"),
+            self.tr("List the headsets plugged in now (the lists also follow the system)"),
+        )
+        self.refresh_devices_button.clicked.connect(self.refresh_devices)
+        form.addRow("", self.refresh_devices_button)
+        if self._qt_engine is not None:
+            self._qt_engine.audio_device_list_changed.connect(self.refresh_devices)
+        if self._phone is not None and self._qt_engine is not None:
+            self.headset_test = HeadsetTestPanel(self._phone, self._qt_engine, self._chosen_headset)
+            form.addRow("", self.headset_test)
         return group
+
+    def refresh_devices(self, *_event: object) -> None:
+        """List the devices plugged in now; what the agent chose stays chosen."""
+        devices, _problem = headset_devices()
+        for combo, names in (
+            (self.capture_device, [d.name for d in devices if d.inputs > 0]),
+            (self.playback_device, [d.name for d in devices if d.outputs > 0]),
+            (self.ringer_device, [d.name for d in devices if d.outputs > 0]),
+        ):
+            _fill_devices(combo, names, _device_name(combo))
+
+    def _chosen_headset(self) -> tuple[str, str]:
+        """The microphone and earphones chosen in the dialog, for the headset test."""
+        return _device_name(self.capture_device), _device_name(self.playback_device)
 
     def _keyboard_group(self, profile: Profile) -> QWidget:
         page = QWidget()
@@ -337,6 +387,7 @@ class SettingsDialog(QDialog):
             ringer_device=_device_name(self.ringer_device),
             capture_device=_device_name(self.capture_device),
             playback_device=_device_name(self.playback_device),
+            echo_cancellation=self.echo_cancellation.isChecked(),
             language=self.language.currentData(),
             shortcut_answer=keys["answer"],
             shortcut_hang_up=keys["hang_up"],
@@ -369,6 +420,12 @@ class SettingsDialog(QDialog):
         self.error.setText(self.tr("Not saved. %s") % text)
         self.error.setVisible(True)
 
+    def done(self, result: int) -> None:
+        """Closing, saved or not: a headset test stops, the headset gets its devices back."""
+        if self.headset_test is not None:
+            self.headset_test.finish()
+        super().done(result)
+
 
 def _line(name: str, text: str, placeholder: str) -> QLineEdit:
     edit = QLineEdit(text)
@@ -394,6 +451,13 @@ def _device_combo(name: str, description: str, devices: list[str], current: str)
     combo = QComboBox()
     combo.setEditable(True)
     named(combo, name, description)
+    _fill_devices(combo, devices, current)
+    return combo
+
+
+def _fill_devices(combo: QComboBox, devices: list[str], current: str) -> None:
+    """(Re)list `devices` in `combo`, keeping `current` chosen even when it is not plugged in."""
+    combo.clear()
     combo.addItem(QCoreApplication.translate("SettingsDialog", "(system default)"), "")
     for device in devices:
         if combo.findData(device) < 0:
@@ -403,7 +467,6 @@ def _device_combo(name: str, description: str, devices: list[str], current: str)
         combo.addItem(current, current)
         index = combo.count() - 1
     combo.setCurrentIndex(index)
-    return combo
 
 
 def _device_name(combo: QComboBox) -> str:

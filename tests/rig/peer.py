@@ -145,6 +145,10 @@ class Peer:
         config.medConfig.noVad = True
         ep.libInit(config)
         ep.audDevManager().setNullDev()
+        # Offer what a PBX offers (Asterisk: G.722, G.711), not pjsua's Speex
+        # first: Speex turns a steady test tone into noise now and then.
+        for rank, codec in enumerate(("G722/16000/1", "PCMU/8000/1", "PCMA/8000/1")):
+            ep.codecSetPriority(codec, 255 - rank)
         ep.libStart()
 
     def transport_id(self, kind: str, ca_cert: str | None) -> int:

@@ -53,6 +53,7 @@ class PulseAudio:
         self.log_path = self.workdir / "pulseaudio.log"
         self._process: subprocess.Popen[bytes] | None = None
         self._keep_alive: list[subprocess.Popen[bytes]] = []
+        self._headset_modules: list[str] = []
 
     @property
     def env(self) -> dict[str, str]:
@@ -93,21 +94,55 @@ class PulseAudio:
         self.stop()
         raise RigError(f"pulseaudio did not answer within 10 s:\n{self.log_text()}")
 
-    def _start_keep_alive(self) -> None:
+    def _start_keep_alive(self, sinks: tuple[str, ...] = ("speaker", "mic")) -> None:
         command = ["pacat", "--format=s16le", f"--rate={RATE}", "--channels=1", "--raw",
                    "--playback", "--latency-msec=20"]  # fmt: skip
         with open("/dev/zero", "rb") as zeros:
-            for sink in ("speaker", "mic"):
+            for sink in sinks:
                 self._keep_alive.append(
                     subprocess.Popen(
                         [*command, f"--device={sink}"],
                         env=self._client_env(),
                         stdin=zeros,
+                        stdout=subprocess.DEVNULL,
                         stderr=subprocess.DEVNULL,
                         start_new_session=True,
                     )
                 )
-        time.sleep(0.5)  # the sinks take up the small latency
+        # A sink takes up the small latency after the 2-second block it was
+        # rendering when the client joined: a stream opened before then stalls.
+        time.sleep(2.1)
+
+    def plug_headset(self) -> None:
+        """A USB headset appears: sink `headset` ("Jabra Headset") and source `headset_mic`.
+
+        The headset's microphone is a source remapped from the monitor of a
+        null sink `headset_in`: what a test plays into `headset_in` is what
+        the headset's microphone hears, and the source is a real one (not a
+        monitor), as a headset's microphone is.
+        """
+        self._headset_modules = [
+            self._load("module-null-sink", "sink_name=headset",
+                       "sink_properties='device.description=\"Jabra Headset\"'"),
+            self._load("module-null-sink", "sink_name=headset_in"),
+            self._load("module-remap-source", "source_name=headset_mic",
+                       "master=headset_in.monitor",
+                       "source_properties='device.description=\"Jabra Headset Microphone\"'"),
+        ]  # fmt: skip
+        self._start_keep_alive(("headset", "headset_in"))
+
+    def unplug_headset(self) -> None:
+        """The headset is pulled: its sink and source go away (no-op when not plugged)."""
+        modules, self._headset_modules = self._headset_modules, []
+        for client in self._keep_alive[2:]:
+            client.kill()
+            client.wait(5)
+        del self._keep_alive[2:]
+        for module in reversed(modules):
+            self.pactl("unload-module", module)
+
+    def _load(self, *args: str) -> str:
+        return self.pactl("load-module", *args).stdout.strip()
 
     def stop(self) -> None:
         """SIGTERM by pid, SIGKILL if it lingers."""
