@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone, tzinfo
 
 from supervisor.metrics.agents import StateHistory
+from supervisor.metrics.cache import KpiCache
 from supervisor.metrics.definitions import service_level
 from supervisor.metrics.queues import QueueCall
 from supervisor.metrics.report import KpiReport, compute_kpis
@@ -245,7 +246,11 @@ def compute_wallboard(
     queue: str | None = None,
     *,
     zone: tzinfo = timezone.utc,
+    cache: KpiCache | None = None,
 ) -> Wallboard:
-    """One wallboard refresh: `compute_kpis` and the series drawn from the same facts."""
-    report = compute_kpis(connection, window, now, settings, queue)
+    """One wallboard refresh: `compute_kpis` and the series drawn from the same facts.
+
+    `cache` is the refresh worker's `KpiCache`, kept from one refresh to the next.
+    """
+    report = compute_kpis(connection, window, now, settings, queue, cache=cache)
     return Wallboard(report, wallboard_series(report, zone))

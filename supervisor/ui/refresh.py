@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
-from supervisor.metrics import MetricsSettings, Window
+from supervisor.metrics import KpiCache, MetricsSettings, Window
 from supervisor.metrics.series import Wallboard, compute_wallboard
 from supervisor.store import BUSY_TIMEOUT
 
@@ -53,8 +53,14 @@ def window_for(request: RefreshRequest) -> Window:
     return Window.last(minutes, request.now)
 
 
-def compute(connection: sqlite3.Connection, request: RefreshRequest) -> Wallboard:
-    """The default work of one refresh: every KPI and the charts' series."""
+def compute(
+    connection: sqlite3.Connection, request: RefreshRequest, cache: KpiCache | None = None
+) -> Wallboard:
+    """The default work of one refresh: every KPI and the charts' series.
+
+    `cache` is what the last refresh on this connection read (the worker keeps
+    one): the next refresh of the same window reads only what is new.
+    """
     return compute_wallboard(
         connection,
         window_for(request),
@@ -62,6 +68,7 @@ def compute(connection: sqlite3.Connection, request: RefreshRequest) -> Wallboar
         request.settings,
         request.queue,
         zone=request.zone,
+        cache=cache,
     )
 
 
@@ -74,7 +81,8 @@ def read_only_connection(path: Path) -> sqlite3.Connection:
     return connection
 
 
-Compute = Callable[[sqlite3.Connection, RefreshRequest], Wallboard]
+Compute = Callable[[sqlite3.Connection, RefreshRequest, KpiCache], Wallboard]
+"""One refresh: (the worker's connection, what to compute, the worker's cache)."""
 
 
 class RefreshWorker(QObject):
@@ -88,6 +96,7 @@ class RefreshWorker(QObject):
         self._connect = connect
         self._work = work
         self._connection: sqlite3.Connection | None = None
+        self._cache = KpiCache()  # belongs to `_connection` and to this worker's thread
 
     @Slot(object)
     def refresh(self, request: RefreshRequest) -> None:
@@ -95,11 +104,13 @@ class RefreshWorker(QObject):
         try:
             if self._connection is None:
                 self._connection = self._connect()
+                self._cache = KpiCache()
             began = time.perf_counter()
-            result = self._work(self._connection, request)
+            result = self._work(self._connection, request, self._cache)
             log.debug("Refresh in %.1f ms", (time.perf_counter() - began) * 1000)
         except Exception as exc:  # a refresh must never kill the worker
             log.warning("Wallboard refresh failed: %s", exc)
+            self._cache = KpiCache()  # the next refresh reads everything again
             self.failed.emit(str(exc))
             return
         self.refreshed.emit(result)

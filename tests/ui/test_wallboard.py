@@ -259,10 +259,10 @@ def test_a_cancelled_export_writes_nothing(make_wallboard, qtbot, tmp_path, monk
 def test_a_slow_refresh_does_not_block_the_window(make_wallboard, qtbot):
     refreshes: list[float] = []
 
-    def slow(connection, request):
+    def slow(connection, request, cache):
         time.sleep(0.8)  # a store on a busy disk
         refreshes.append(time.monotonic())
-        return compute(connection, request)
+        return compute(connection, request, cache)
 
     window = make_wallboard(work=slow, interval_ms=100, start=False)
     beats: list[int] = []
@@ -280,6 +280,26 @@ def test_a_slow_refresh_does_not_block_the_window(make_wallboard, qtbot):
     # ...and ticks that came while a refresh ran were skipped, not queued.
     assert window.refresher.skipped >= 5
     qtbot.waitUntil(lambda: window.wallboard is not None, timeout=WAIT_MS)
+
+
+def test_refreshes_after_the_first_read_only_what_is_new(make_wallboard, qtbot, fixture_db):
+    reads: list[dict[str, int]] = []
+
+    def counted(connection, request, cache):
+        result = compute(connection, request, cache)
+        reads.append(dict(cache.whole_reads))
+        return result
+
+    window = make_wallboard(work=counted, interval_ms=50)
+    qtbot.waitUntil(lambda: len(reads) >= 4, timeout=WAIT_MS)
+    # The day's state history and queue entries were read once, then carried on...
+    assert reads[-1] == {"history": 1, "entries": 1}
+    # ...and the figures are those of a refresh that reads everything.
+    connection = read_only_connection(fixture_db)
+    fresh = compute(connection, window.refresher._make_request())
+    connection.close()
+    assert window.wallboard.report.total == fresh.report.total
+    assert window.wallboard.report.agents == fresh.report.agents
 
 
 def test_f11_toggles_full_screen(make_wallboard, qtbot):
