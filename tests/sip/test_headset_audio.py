@@ -1,5 +1,8 @@
 """Call audio reaches real PortAudio devices (PulseAudio null sinks) through the bridge."""
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -13,6 +16,7 @@ from softphone.sip import (
 )
 from tests.rig.engine_harness import EngineHarness
 from tests.rig.pulse import dominant_frequency, read_recording, tone_share
+from tests.rig.softphone_process import ROOT, softphone_environment
 
 
 @pytest.fixture
@@ -242,3 +246,23 @@ def test_echo_cancellation_takes_the_earphones_out_of_what_the_caller_hears(
     assert voice > 0.02, f"the agent's voice reached the caller at {voice:.4f} only"
     modules = leaky_headset.pactl("list", "short", "modules").stdout
     assert "module-echo-cancel" not in modules, "the canceller outlived the softphone"
+
+
+def test_self_test_reports_the_bridge_and_the_headset_by_name(headset, tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "softphone", "--self-test", "--db", str(tmp_path / "s.db")],
+        cwd=ROOT,
+        env={**softphone_environment(tmp_path), **headset.env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    audio = [line for line in result.stdout.splitlines() if "audio:" in line]
+    assert audio and audio[0].startswith("  [ ok ] audio: PortAudio bridge"), result.stdout
+    devices = result.stdout.split("audio:", 1)[1].split("keychain:", 1)[0]
+    # The sound server's devices by the names the agent knows, no sink monitor among them.
+    assert "device: Jabra Headset [PulseAudio] in 0 / out 1" in devices
+    assert "device: Jabra Headset Microphone [PulseAudio] in 1 / out 0" in devices
+    assert "Monitor" not in devices
