@@ -101,6 +101,8 @@ def engine_settings(profile: Profile) -> EngineSettings:
         capture_device=profile.capture_device,
         playback_device=profile.playback_device,
         echo_cancellation=profile.echo_cancellation,
+        microphone_volume=profile.microphone_volume / 100,
+        earphone_volume=profile.earphone_volume / 100,
     )
 
 

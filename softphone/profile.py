@@ -16,7 +16,7 @@ one is refused.
       "not_ready_reasons": [{"code": "lunch", "label": "Lunch"}],
       "transfer_targets": [{"name": "Billing menu", "uri": "sip:ivr-billing@pbx.example"}],
       "network": {"bind_address": "", "sip_port": 5070},
-      "audio": {"ringer_device": "Speakers"},
+      "audio": {"ringer_device": "Speakers", "earphone_volume": 120},
       "ui": {"language": "zh_TW"},
       "shortcuts": {"answer": "Ctrl+Shift+A", "transfer": "F8"},
       "cti": {"enabled": true, "port": 7130}
@@ -143,6 +143,8 @@ class Profile:
     capture_device: str = ""  # the headset's microphone, by name; "" for the default
     playback_device: str = ""  # the headset's earphones, by name; "" for the default
     echo_cancellation: bool = True  # take the earphones' leak out of the microphone
+    microphone_volume: int = 100  # per cent of what the microphone gives, 0 to 200
+    earphone_volume: int = 100  # per cent of what the earphones are given, 0 to 200
     language: str = "system"  # one of LANGUAGES
     shortcut_answer: str = DEFAULT_SHORTCUTS["answer"]
     shortcut_hang_up: str = DEFAULT_SHORTCUTS["hang_up"]
@@ -379,6 +381,8 @@ _SETTINGS = (
     _Setting("audio.capture_device", "capture_device", "", _text),
     _Setting("audio.playback_device", "playback_device", "", _text),
     _Setting("audio.echo_cancellation", "echo_cancellation", True, _flag),
+    _Setting("audio.microphone_volume", "microphone_volume", 100, _whole(0, 200)),
+    _Setting("audio.earphone_volume", "earphone_volume", 100, _whole(0, 200)),
     _Setting("ui.language", "language", "system", _one_of(*LANGUAGES)),
     *(
         _Setting(f"shortcuts.{action}", f"shortcut_{action}", key, _key_sequence)

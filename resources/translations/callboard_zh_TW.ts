@@ -238,6 +238,30 @@ Agent: %s</source>
         <translation>轉接前正與 %s 通話；來電者保留中。</translation>
     </message>
     <message>
+        <source>Microphone volume</source>
+        <translation>麥克風音量</translation>
+    </message>
+    <message>
+        <source>How loud the caller hears you</source>
+        <translation>來電者聽到您的音量</translation>
+    </message>
+    <message>
+        <source>Earphone volume</source>
+        <translation>耳機音量</translation>
+    </message>
+    <message>
+        <source>How loud you hear the caller</source>
+        <translation>您聽到來電者的音量</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>訊號強度</translation>
+    </message>
+    <message>
+        <source>Volume</source>
+        <translation>音量</translation>
+    </message>
+    <message>
         <source>Microphone</source>
         <translation>麥克風</translation>
     </message>
@@ -270,8 +294,8 @@ Agent: %s</source>
         <translation>，已靜音</translation>
     </message>
     <message>
-        <source>Res&amp;ume</source>
-        <translation>恢復通話(&amp;U)</translation>
+        <source>R&amp;esume</source>
+        <translation>恢復通話(&amp;E)</translation>
     </message>
 </context>
 <context>
@@ -584,6 +608,10 @@ Agent: %s</source>
         <translation>沒有設定檔資料夾：請以 --profile DIR 啟動。</translation>
     </message>
     <message>
+        <source>The volume was not saved: %s</source>
+        <translation>音量未儲存：%s</translation>
+    </message>
+    <message>
         <source>There is no answered call to transfer.</source>
         <translation>沒有已接聽的通話可以轉接。</translation>
     </message>
@@ -872,6 +900,30 @@ Agent: %s</source>
     <message>
         <source>&amp;Earphones:</source>
         <translation>耳機(&amp;E)：</translation>
+    </message>
+    <message>
+        <source>Microphone volume</source>
+        <translation>麥克風音量</translation>
+    </message>
+    <message>
+        <source>How loud the caller hears you; 100 % is what the microphone gives</source>
+        <translation>來電者聽到您的音量；100 % 為麥克風原本的音量</translation>
+    </message>
+    <message>
+        <source>Earphone volume</source>
+        <translation>耳機音量</translation>
+    </message>
+    <message>
+        <source>How loud you hear the caller; 100 % is what the call brings</source>
+        <translation>您聽到來電者的音量；100 % 為通話原本的音量</translation>
+    </message>
+    <message>
+        <source>Microphone &amp;volume:</source>
+        <translation>麥克風音量(&amp;V)：</translation>
+    </message>
+    <message>
+        <source>Ear&amp;phone volume:</source>
+        <translation>耳機音量(&amp;P)：</translation>
     </message>
     <message>
         <source>Ca&amp;ncel echo</source>

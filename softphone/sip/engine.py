@@ -55,7 +55,7 @@ from softphone.sip.events import (
 )
 from softphone.sip.headers import parse_sip_message
 from softphone.sip.headset_test import HeadsetTest
-from softphone.sip.settings import AccountSettings, EngineSettings
+from softphone.sip.settings import MAX_VOLUME, AccountSettings, EngineSettings
 from softphone.sip.uri import InvalidTarget, normalize_target
 
 log = logging.getLogger("softphone.sip")
@@ -222,6 +222,11 @@ class SipEngine:
             raise EngineError(f"Could not start the SIP engine: {_pj_text(exc)}") from exc
         if not native:
             self._open_bridge()
+        if self.audio_backend != "none" and self.volumes != (1.0, 1.0):
+            try:
+                self.set_volumes(*self.volumes)
+            except EngineError as exc:
+                log.warning("%s", exc)
         log.info(
             "SIP engine started (pjsua2 %s), audio: %s", ep.libVersion().full, self.audio_backend
         )
@@ -1041,16 +1046,37 @@ class SipEngine:
             return (0.0, 0.0)
 
     def set_volumes(self, microphone: float, earphones: float) -> None:
-        """Scale the microphone and the earphones (1.0 as is, 0 silent, up to 2.0 louder)."""
+        """Scale the microphone and the earphones (1.0 as is, 0 silent, up to 2.0 louder).
+
+        Calls up or not, and they last through a change of devices.
+        """
         ep = self._require()
         for name, value in (("microphone", microphone), ("earphones", earphones)):
-            if not 0.0 <= value <= 2.0:
-                raise ValueError(f"{name} volume must be from 0.0 to 2.0, not {value}")
+            if not 0.0 <= value <= MAX_VOLUME:
+                raise ValueError(f"{name} volume must be from 0.0 to {MAX_VOLUME}, not {value}")
+        self.settings = dataclasses.replace(
+            self.settings, microphone_volume=microphone, earphone_volume=earphones
+        )
+        if self.audio_backend == "none":
+            return  # nothing to scale; kept for when a device opens
         capture, playback = self._headset(ep)
         # As with the levels above: "tx" is the port's own signal into the
         # bridge, "rx" what it is given to play.
-        capture.adjustTxLevel(microphone)
-        playback.adjustRxLevel(earphones)
+        try:
+            capture.adjustTxLevel(microphone)
+            playback.adjustRxLevel(earphones)
+        except pj.Error as exc:
+            raise EngineError(f"Could not set the headset volume: {_pj_text(exc)}") from exc
+        log.info(
+            "Headset volume: microphone %.0f %%, earphones %.0f %%",
+            microphone * 100,
+            earphones * 100,
+        )
+
+    @property
+    def volumes(self) -> tuple[float, float]:
+        """The (microphone, earphones) volumes in use, 1.0 as the devices give them."""
+        return self.settings.microphone_volume, self.settings.earphone_volume
 
     def switch_audio_devices(self, capture: str, playback: str) -> None:
         """Use other devices for the headset, by name ("" for the default), calls up or not."""

@@ -9,6 +9,7 @@ from softphone.sip.uri import InvalidTarget, domain_of, normalize_target
 TRANSPORTS = ("udp", "tcp", "tls")
 SRTP_MODES = ("off", "optional", "mandatory")
 AUDIO_BACKENDS = ("auto", "native", "portaudio", "none")
+MAX_VOLUME = 2.0  # the loudest a headset volume goes: twice what the device gives
 
 
 class SettingsError(ValueError):
@@ -110,6 +111,9 @@ class EngineSettings:
     # hears: pjsua2's canceller on native devices, the sound server's
     # (PulseAudio/PipeWire) on the PortAudio bridge.
     echo_cancellation: bool = False
+    # The headset's volumes: 1.0 as the device gives it, 0 silent, up to 2.0.
+    microphone_volume: float = 1.0
+    earphone_volume: float = 1.0
     clock_rate: int = 16000
 
     def __post_init__(self) -> None:
@@ -121,5 +125,8 @@ class EngineSettings:
             raise SettingsError(
                 "audio", f"unknown audio backend '{self.audio}' (use {', '.join(AUDIO_BACKENDS)})"
             )
+        for name in ("microphone_volume", "earphone_volume"):
+            if not 0.0 <= getattr(self, name) <= MAX_VOLUME:
+                raise SettingsError(name, f"must be from 0.0 (silent) to {MAX_VOLUME}")
         if self.clock_rate not in (8000, 16000, 32000, 48000):
             raise SettingsError("clock_rate", "must be 8000, 16000, 32000 or 48000 Hz")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from softphone.sip.headers import plain_text
 from softphone.ui.dial_pad import Keypad
+from softphone.ui.volume import VolumeSlider
 from softphone.ui.widgets import format_duration, named, party_name, plain_label
 
 
@@ -141,6 +143,7 @@ class CallPanel(QWidget):
     complete_clicked = Signal()
     swap_clicked = Signal()
     cancel_consult_clicked = Signal()
+    volumes_changed = Signal(int, int)  # (microphone, earphones) in per cent, as the agent set
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -170,8 +173,6 @@ class CallPanel(QWidget):
         named(self.hangup_button, self.tr("Hang up"), self.tr("End the call"))
         self.hangup_button.setStyleSheet("background: #b00020; color: white; padding: 6px;")
         self.hangup_button.clicked.connect(self.hangup_clicked)
-        self.mic_meter = _meter(self.tr("Microphone level"))
-        self.speaker_meter = _meter(self.tr("Earphone level"))
         self.notice = plain_label(name=self.tr("Transfer progress"))
         self.notice.setVisible(False)
         self.consult_bar = self._consult_bar()
@@ -249,20 +250,47 @@ class CallPanel(QWidget):
             )
         self.transfer_button.setEnabled(label is None)
 
-    def _meters(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        for caption, meter in (
-            (self.tr("Microphone"), self.mic_meter),
-            (self.tr("Earphones"), self.speaker_meter),
+    def _meters(self) -> QGridLayout:
+        """Per direction: its name, what it carries now, and its volume."""
+        self.mic_meter = _meter(self.tr("Microphone level"))
+        self.speaker_meter = _meter(self.tr("Earphone level"))
+        self.mic_volume = VolumeSlider(
+            self.tr("Microphone volume"), self.tr("How loud the caller hears you")
+        )
+        self.speaker_volume = VolumeSlider(
+            self.tr("Earphone volume"), self.tr("How loud you hear the caller")
+        )
+        for volume in (self.mic_volume, self.speaker_volume):
+            volume.changed.connect(self._volume_moved)
+        grid = QGridLayout()
+        grid.addWidget(QLabel(self.tr("Level")), 0, 1)
+        grid.addWidget(QLabel(self.tr("Volume")), 0, 2)
+        for row, (caption, meter, volume) in enumerate(
+            (
+                (self.tr("Microphone"), self.mic_meter, self.mic_volume),
+                (self.tr("Earphones"), self.speaker_meter, self.speaker_volume),
+            ),
+            start=1,
         ):
-            row.addWidget(QLabel(caption))
-            row.addWidget(meter, 1)
-        return row
+            grid.addWidget(QLabel(caption), row, 0)
+            grid.addWidget(meter, row, 1)
+            grid.addWidget(volume, row, 2)
+        grid.setColumnStretch(1, 3)
+        grid.setColumnStretch(2, 2)
+        return grid
 
     def show_levels(self, microphone: float, earphones: float) -> None:
         """Move the level meters (0 to 1 each)."""
         self.mic_meter.setValue(round(microphone * 100))
         self.speaker_meter.setValue(round(earphones * 100))
+
+    def show_volumes(self, microphone: int, earphones: int) -> None:
+        """Set the volume sliders (per cent) to what the profile holds, quietly."""
+        self.mic_volume.set_percent(microphone)
+        self.speaker_volume.set_percent(earphones)
+
+    def _volume_moved(self, _percent: int) -> None:
+        self.volumes_changed.emit(self.mic_volume.percent(), self.speaker_volume.percent())
 
     def show_notice(self, text: str, warning: bool) -> None:
         """A message about the call, such as transfer progress or a failure."""
@@ -301,7 +329,7 @@ class CallPanel(QWidget):
             button.blockSignals(True)
             button.setChecked(value)
             button.blockSignals(False)
-        self.hold_button.setText(self.tr("Res&ume") if info.held else self.tr("&Hold"))
+        self.hold_button.setText(self.tr("R&esume") if info.held else self.tr("&Hold"))
         self.hold_button.setEnabled(connected)
         self.mute_button.setEnabled(connected)
         self.keypad_button.setEnabled(connected)

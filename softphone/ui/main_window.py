@@ -10,6 +10,7 @@ drives `Phone.tick()` and the clocks on screen.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Callable
@@ -31,7 +32,7 @@ from PySide6.QtWidgets import (
 from softphone.agent import AgentError, AgentState, StateChanged
 from softphone.credentials import Credentials
 from softphone.phone import QUEUE_HEADER, Phone, PhoneNotice
-from softphone.profile import Profile
+from softphone.profile import Profile, ProfileError, save_profile
 from softphone.sip import (
     CallMediaChanged,
     CallState,
@@ -59,6 +60,7 @@ from softphone.ui.wrap_up_form import WrapUpForm
 log = logging.getLogger(__name__)
 
 TICK_MS = 1000
+VOLUME_SAVE_MS = 1000  # a volume is saved this long after the agent last moved it
 # Default keys; each is also shown in the Call menu.
 SHORTCUTS = {
     "answer": "Ctrl+Shift+A",
@@ -190,6 +192,14 @@ class MainWindow(QMainWindow):
         panel.complete_clicked.connect(self.complete_transfer)
         panel.swap_clicked.connect(self.swap_calls)
         panel.cancel_consult_clicked.connect(self.cancel_consult)
+        profile = self.phone.profile
+        panel.show_volumes(profile.microphone_volume, profile.earphone_volume)
+        panel.volumes_changed.connect(self.set_volumes)
+        # A volume is saved once the agent lets go of the slider for a moment.
+        self.volume_save = QTimer(self)
+        self.volume_save.setSingleShot(True)
+        self.volume_save.setInterval(VOLUME_SAVE_MS)
+        self.volume_save.timeout.connect(self.save_volumes)
         return panel
 
     def _build_actions(self) -> None:
@@ -332,8 +342,7 @@ class MainWindow(QMainWindow):
         if profile is None:
             return
         previous = self.phone.profile
-        self.phone.profile = profile
-        self.phone.session.profile = profile
+        self._use_profile(profile)
         self.apply_shortcuts(profile)
         devices = (profile.capture_device, profile.playback_device)
         if devices != (previous.capture_device, previous.playback_device):
@@ -341,6 +350,11 @@ class MainWindow(QMainWindow):
                 self.phone.engine.switch_audio_devices(*devices)
             except EngineError as exc:
                 self.show_problem(str(exc))
+        volumes = (profile.microphone_volume, profile.earphone_volume)
+        self.call_panel.show_volumes(*volumes)
+        self.volume_save.stop()  # the dialog saved them with the rest
+        if self.phone.engine.volumes != (volumes[0] / 100, volumes[1] / 100):
+            self._act(lambda: self.phone.engine.set_volumes(volumes[0] / 100, volumes[1] / 100))
         if profile.echo_cancellation != previous.echo_cancellation:
             try:
                 self.phone.engine.set_echo_cancellation(profile.echo_cancellation)
@@ -353,6 +367,31 @@ class MainWindow(QMainWindow):
                 self.show_problem(str(exc))
         if dialog.notice:
             self.show_problem(dialog.notice)
+
+    def set_volumes(self, microphone: int, earphones: int) -> None:
+        """The agent moved a volume (per cent): the headset follows at once, the profile soon."""
+        if not self._act(lambda: self.phone.engine.set_volumes(microphone / 100, earphones / 100)):
+            return
+        self._use_profile(
+            dataclasses.replace(
+                self.phone.profile, microphone_volume=microphone, earphone_volume=earphones
+            )
+        )
+        self.volume_save.start()
+
+    def save_volumes(self) -> None:
+        """Write the volumes the agent set into the profile file."""
+        self.volume_save.stop()
+        if self.profile_folder is None:
+            return  # no profile to keep them in: they last until the phone stops
+        try:
+            save_profile(self.phone.profile, self.profile_folder)
+        except (ProfileError, OSError) as exc:
+            self.show_problem(self.tr("The volume was not saved: %s") % exc)
+
+    def _use_profile(self, profile: Profile) -> None:
+        self.phone.profile = profile
+        self.phone.session.profile = profile
 
     def switch_headset(self, capture: str, playback: str) -> None:
         """Put the headset on these devices (the agent accepted to switch back)."""
@@ -493,6 +532,8 @@ class MainWindow(QMainWindow):
         """Stop the clock; the application shuts the phone down after the loop ends."""
         self.ticker.stop()
         self.meter_timer.stop()
+        if self.volume_save.isActive():
+            self.save_volumes()
         self.wrap_up_form.save_notes()
         super().closeEvent(event)
 

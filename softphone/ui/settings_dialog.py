@@ -47,11 +47,12 @@ from softphone.profile import (
     ProfileError,
     save_profile,
 )
-from softphone.sip import AccountSettings, SettingsError
+from softphone.sip import AccountSettings, EngineError, SettingsError
 from softphone.ui.headset_test_panel import HeadsetTestPanel
 from softphone.ui.qt_engine import QtSipEngine
 from softphone.ui.shortcut_editor import ShortcutEditor
 from softphone.ui.translations import QT_TRANSLATE_NOOP
+from softphone.ui.volume import VolumeSlider
 from softphone.ui.widgets import named, plain_label
 
 log = logging.getLogger(__name__)
@@ -231,6 +232,20 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("&Microphone:"), self.capture_device)
         form.addRow(self.tr("&Earphones:"), self.playback_device)
         form.addRow(self.tr("R&inger:"), self.ringer_device)
+        self.microphone_volume = VolumeSlider(
+            self.tr("Microphone volume"),
+            self.tr("How loud the caller hears you; 100 % is what the microphone gives"),
+            profile.microphone_volume,
+        )
+        self.earphone_volume = VolumeSlider(
+            self.tr("Earphone volume"),
+            self.tr("How loud you hear the caller; 100 % is what the call brings"),
+            profile.earphone_volume,
+        )
+        for volume in (self.microphone_volume, self.earphone_volume):
+            volume.changed.connect(self._try_volumes)
+        form.addRow(self.tr("Microphone &volume:"), self.microphone_volume)
+        form.addRow(self.tr("Ear&phone volume:"), self.earphone_volume)
         self.echo_cancellation = QCheckBox(self.tr("Ca&ncel echo"))
         named(
             self.echo_cancellation,
@@ -263,6 +278,18 @@ class SettingsDialog(QDialog):
             (self.ringer_device, [d.name for d in devices if d.outputs > 0]),
         ):
             _fill_devices(combo, names, _device_name(combo))
+
+    def _try_volumes(self, _percent: int) -> None:
+        """Let the agent hear a volume at once (in a call or the headset test); Cancel undoes."""
+        self._set_engine_volumes(self.microphone_volume.percent(), self.earphone_volume.percent())
+
+    def _set_engine_volumes(self, microphone: int, earphones: int) -> None:
+        if self._phone is None:
+            return
+        try:
+            self._phone.engine.set_volumes(microphone / 100, earphones / 100)
+        except (EngineError, ValueError) as exc:
+            log.warning("Headset volume not set: %s", exc)
 
     def _chosen_headset(self) -> tuple[str, str]:
         """The microphone and earphones chosen in the dialog, for the headset test."""
@@ -388,6 +415,8 @@ class SettingsDialog(QDialog):
             capture_device=_device_name(self.capture_device),
             playback_device=_device_name(self.playback_device),
             echo_cancellation=self.echo_cancellation.isChecked(),
+            microphone_volume=self.microphone_volume.percent(),
+            earphone_volume=self.earphone_volume.percent(),
             language=self.language.currentData(),
             shortcut_answer=keys["answer"],
             shortcut_hang_up=keys["hang_up"],
@@ -424,6 +453,8 @@ class SettingsDialog(QDialog):
         """Closing, saved or not: a headset test stops, the headset gets its devices back."""
         if self.headset_test is not None:
             self.headset_test.finish()
+        if result != QDialog.DialogCode.Accepted:  # the volumes tried go back
+            self._set_engine_volumes(self.profile.microphone_volume, self.profile.earphone_volume)
         super().done(result)
 
 

@@ -117,6 +117,27 @@ def test_levels_follow_the_call_and_the_earphone_volume_is_applied(
         phone.engine.set_volumes(3.0, 1.0)
 
 
+def test_volumes_from_the_settings_hold_from_the_start_and_through_a_device_switch(
+    pulseaudio, kamailio, registered_peer
+):
+    settings = EngineSettings(bind_address="127.0.0.1", earphone_volume=0.0)
+    with EngineHarness(settings) as phone:
+        phone.register(kamailio, "1001")
+        caller, _ = _answered(phone, registered_peer, kamailio)
+        caller.send("tone", freq=1000)
+        phone.poll_for(1.0)
+        _, rms = _heard(phone, pulseaudio)
+        assert rms < 0.005, f"earphones at volume 0 from the start played rms {rms:.4f}"
+        phone.engine.switch_audio_devices("", "")  # the streams reopen, the volume stays
+        phone.poll_for(1.5)
+        _, rms = _heard(phone, pulseaudio)
+        assert rms < 0.005, f"after a switch the earphones played rms {rms:.4f}"
+        phone.engine.set_volumes(1.0, 1.0)
+        assert phone.engine.volumes == (1.0, 1.0)
+        share, _ = _heard(phone, pulseaudio)
+        assert share > 0.3, f"back at 100 % the earphones played {share:.0%} of the tone"
+
+
 @pytest.fixture
 def headset(pulseaudio):
     """A USB headset plugged in for one test (and pulled again after it)."""

@@ -14,15 +14,19 @@ from tests.ui.conftest import OFFSCREEN_NOISE, save_screenshot
 pytestmark = OFFSCREEN_NOISE
 
 WAIT_MS = 10_000
-CALLS_TAB = 1
 
 
 def _open(qtbot, rig):
+    """Settings opened on the page that holds the headset test, as the agent finds it."""
     dialog = rig.window.open_settings()
-    dialog.tabs.setCurrentIndex(CALLS_TAB)
+    panel = dialog.headset_test
+    assert panel is not None
+    pages = [dialog.tabs.widget(n) for n in range(dialog.tabs.count())]
+    page = next(page for page in pages if page.isAncestorOf(panel))
+    dialog.tabs.setCurrentWidget(page)
     qtbot.waitExposed(dialog)
-    assert dialog.headset_test is not None
-    return dialog, dialog.headset_test
+    assert panel.isVisible()
+    return dialog, panel
 
 
 def _follow(rig, panel) -> list[tuple[str, str]]:

@@ -6,6 +6,7 @@ import json
 import pytest
 from store_helpers import write_profile
 
+import softphone.phone
 import softphone.profile
 from softphone.profile import (
     DEFAULT_CONTEXT_HEADERS,
@@ -116,6 +117,8 @@ def test_the_default_lists_come_from_resources():
         ({"colour": "blue"}, "colour", "unknown setting"),
         ({"agent": {"id": ""}}, "agent.id", "must not be empty"),
         ({"ui": {"language": "fr"}}, "ui.language", "one of system, en, zh_TW"),
+        ({"audio": {"earphone_volume": 250}}, "audio.earphone_volume", "from 0 to 200"),
+        ({"audio": {"microphone_volume": "loud"}}, "audio.microphone_volume", "whole number"),
         ({"shortcuts": {"hold": "Ctrl+Shift+"}}, "shortcuts.hold", "not a key like"),
         (
             {"shortcuts": {"mute": "Ctrl+Shift+A"}},
@@ -198,3 +201,14 @@ def test_language_ringer_and_shortcuts_default_and_round_trip(tmp_path):
         "Speakers",
         "F8",
     )
+
+
+def test_headset_volumes_default_to_as_is_and_round_trip(tmp_path):
+    profile = load_profile(write_profile(tmp_path, {"agent": {"id": "1001"}}))
+    assert (profile.microphone_volume, profile.earphone_volume) == (100, 100)
+    changed = dataclasses.replace(profile, microphone_volume=0, earphone_volume=155)
+    softphone.profile.save_profile(changed, tmp_path)
+    again = load_profile(tmp_path)
+    assert (again.microphone_volume, again.earphone_volume) == (0, 155)
+    settings = softphone.phone.engine_settings(again)
+    assert (settings.microphone_volume, settings.earphone_volume) == (0.0, 1.55)
