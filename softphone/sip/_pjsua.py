@@ -41,6 +41,8 @@ class EngineHooks(Protocol):
 
     def on_call_replaced(self, call_id: int, prm: Any) -> None: ...
 
+    def on_audio_device_error(self) -> None: ...
+
 
 def _guarded(what: str, fn: Callable[[], None]) -> None:
     try:
@@ -63,6 +65,13 @@ class PjEndpoint(pj.Endpoint):  # type: ignore[misc]
                 "onTransportState",
                 lambda: hooks.on_transport_state(str(prm.type), int(prm.state), int(prm.lastError)),
             )
+
+    def onMediaEvent(self, prm: Any) -> None:
+        # pjsua reports here that its sound device stopped on an error (a
+        # headset pulled), possibly from the device's own thread: a flag only.
+        hooks = self._hooks()
+        if hooks is not None and int(prm.ev.type) == pj.PJMEDIA_EVENT_AUD_DEV_ERROR:
+            _guarded("onMediaEvent", hooks.on_audio_device_error)
 
 
 class PjAccount(pj.Account):  # type: ignore[misc]

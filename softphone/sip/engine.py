@@ -33,7 +33,7 @@ import pjsua2 as pj
 
 from softphone.audio import pulse
 from softphone.audio.bridge import BridgeStats, PortAudioBridge
-from softphone.audio.devices import AudioDevice
+from softphone.audio.devices import AudioDevice, headset_devices
 from softphone.sip._pjsua import PjAccount, PjCall, PjEndpoint, PjLogWriter
 from softphone.sip.backoff import Backoff
 from softphone.sip.events import (
@@ -55,6 +55,7 @@ from softphone.sip.events import (
 )
 from softphone.sip.headers import parse_sip_message
 from softphone.sip.headset_test import HeadsetTest
+from softphone.sip.native_audio import NativeHeadset, Present, all_present, lost_devices
 from softphone.sip.settings import MAX_VOLUME, AccountSettings, EngineSettings
 from softphone.sip.uri import InvalidTarget, normalize_target
 
@@ -84,6 +85,8 @@ _CALL_STATES = {
 }
 # pjsip (as built in the pjsua2 wheel) reads at most 4000 bytes of one SIP
 # message: a UDP datagram beyond that is cut, a larger TCP message dropped.
+# How often the build's own device list is read again (a headset plugged or pulled).
+NATIVE_DEVICE_CHECK_SECONDS = 2.0
 _PACKET_LIMIT_HINT = 3900
 # Characters a URI header value may carry unescaped: hnv-unreserved and unreserved.
 _HEADER_VALUE_SAFE = "[]/:+$-_.!~*'()"
@@ -167,6 +170,8 @@ class SipEngine:
         # What the agent chose, while the headset runs on a fallback (capture, playback).
         self._wanted_devices: tuple[str, str] | None = None
         self._offered_return = False
+        self._native: NativeHeadset | None = None  # the build's own devices, when in use
+        self._native_error = False  # set by pjsua's media event: a device stopped on error
         self.audio_backend = "none"
         self.audio_problem = ""
         self._headset_test = HeadsetTest(self._queue, self._clock, self.settings.clock_rate)
@@ -940,16 +945,13 @@ class SipEngine:
         manager = ep.audDevManager()
         wanted = self.settings.audio
         if wanted in ("auto", "native") and manager.getDevCount() > 0:
-            for name, setter in (
-                (self.settings.capture_device, manager.setCaptureDev),
-                (self.settings.playback_device, manager.setPlaybackDev),
-            ):
-                if name:
-                    index = _device_index(manager, name)
-                    if index is None:
-                        log.warning("Audio device %r not found; using the default", name)
-                    else:
-                        setter(index)
+            native = self._native = NativeHeadset(manager)
+            chosen = (self.settings.capture_device, self.settings.playback_device)
+            missing = native.use(*chosen)
+            if missing:
+                log.warning("Audio device(s) %s not found; using the default", missing)
+                lost = " / ".join(dict.fromkeys(missing))
+                self._fell_back(chosen, (native.capture, native.playback), lost, "is missing")
             self.audio_backend = "native"
             self._set_native_echo_cancellation(manager, self.settings.echo_cancellation)
             return True
@@ -1080,7 +1082,7 @@ class SipEngine:
 
     def switch_audio_devices(self, capture: str, playback: str) -> None:
         """Use other devices for the headset, by name ("" for the default), calls up or not."""
-        ep = self._require()
+        self._require()
         self._wanted_devices = None  # the agent chose: no more offers to switch back
         if self._bridge is not None:
             try:
@@ -1089,27 +1091,39 @@ class SipEngine:
                 raise EngineError(f"Could not switch the headset: {exc}") from exc
             self._queue(AudioDevicesChanged(capture, playback, "switched"))
             return
-        if self.audio_backend == "native":
-            manager = ep.audDevManager()
-            for name, setter in (
-                (capture, manager.setCaptureDev),
-                (playback, manager.setPlaybackDev),
-            ):
-                index = _device_index(manager, name) if name else None
-                setter(-1 if index is None else index)  # -1: the system's default
+        if self._native is not None:
+            native = self._native
+            try:
+                native.refresh()
+                missing = native.use(capture, playback)
+            except pj.Error as exc:
+                raise EngineError(f"Could not switch the headset: {_pj_text(exc)}") from exc
+            if missing:
+                lost = " / ".join(dict.fromkeys(missing))
+                reason = f"{lost} is not plugged in; using the default device"
+                self._queue(AudioDevicesChanged(native.capture, native.playback, reason, lost))
+            else:
+                self._queue(AudioDevicesChanged(capture, playback, "switched"))
 
     def _check_audio_devices(self) -> None:
-        """Once a second: follow the system's devices, and fall back when the headset goes.
+        """Every second or two: follow the system's devices, and fall back when the headset goes.
 
-        Two ways a headset goes: PortAudio stops its stream (the device
-        vanished under it), or the sound server reports the device removed
-        (it moved our stream elsewhere by itself). Either way the headset
-        reopens on what is left, the agent is told, and when the device
-        comes back the agent is offered to switch back.
+        A headset goes in one of three ways: PortAudio stops the bridge's
+        stream (the device vanished under it); the sound server or the
+        build's own device list no longer has it; or pjsua reports that its
+        device stopped on an error. Each way the headset reopens on what is
+        left, the agent is told, and when the device comes back the agent is
+        offered to switch back.
         """
-        bridge = self._bridge
         now = self._clock()
-        if bridge is None or now < self._next_device_check:
+        if now < self._next_device_check:
+            return
+        if self._native is not None:
+            self._next_device_check = now + NATIVE_DEVICE_CHECK_SECONDS
+            self._check_native_devices(self._native)
+            return
+        bridge = self._bridge
+        if bridge is None:
             return
         self._next_device_check = now + 1.0
         if self._device_watch is not None and self._device_watch.changed():
@@ -1132,38 +1146,61 @@ class SipEngine:
         served = pulse.pulse_devices()
         if served is None:
             return
+
+        def present(name: str, output: bool) -> bool:
+            return not name or pulse.find(served, name, "sink" if output else "source") is not None
+
         current = (bridge.capture_device or "", bridge.playback_device or "")
-        present = [
-            not name or pulse.find(served, name, kind) is not None
-            for name, kind in zip(current, ("source", "sink"), strict=True)
-        ]
-        if not all(present):
-            lost = " / ".join(
-                dict.fromkeys(name for name, ok in zip(current, present, strict=True) if not ok)
-            )
-            keep = (
-                current[0] if present[0] else "",
-                current[1] if present[1] else "",
-            )
-            log.warning("The headset (%s) went away; using %s", lost, keep)
-            try:
-                bridge.switch_devices(keep[0] or None, keep[1] or None)
-            except OSError as exc:
-                self.audio_problem = f"no sound device could be opened: {exc}"
-                log.warning("Calls will have no sound: %s", self.audio_problem)
-                return
-            self._fell_back(current, keep, lost)
+        gone = lost_devices(current, present)
+        if gone is None:
+            self._offer_return(current, present)
             return
+        keep, lost = gone
+        log.warning("The headset (%s) went away; using %s", lost, keep)
+        try:
+            bridge.switch_devices(keep[0] or None, keep[1] or None)
+        except OSError as exc:
+            self.audio_problem = f"no sound device could be opened: {exc}"
+            log.warning("Calls will have no sound: %s", self.audio_problem)
+            return
+        self._fell_back(current, keep, lost)
+
+    def _check_native_devices(self, native: NativeHeadset) -> None:
+        """The build's own devices: read the list again, follow the headset, say what changed."""
+        failed, self._native_error = self._native_error, False
+        current = (native.capture, native.playback)
+        try:
+            if native.refresh():
+                self._queue(AudioDeviceListChanged())
+            gone = lost_devices(current, native.present)
+            if gone is None and not failed:
+                self._offer_return(current, native.present)
+                return
+            if gone is None:  # the device is listed, but pjsua says it stopped on an error
+                keep = ("", "")
+                lost = " / ".join(dict.fromkeys(name for name in current if name)) or "default"
+                how = "stopped"
+            else:
+                (keep, lost), how = gone, "went away"
+            log.warning("The headset (%s) %s; using %s", lost, how, keep)
+            native.use(*keep, reopen=failed)
+        except pj.Error as exc:
+            log.warning("Following the sound devices: %s", _pj_text(exc))
+            return
+        self._fell_back(current, keep, lost, how)
+
+    def _offer_return(self, current: tuple[str, str], present: Present) -> None:
+        """Once per fallback: offer the devices the agent chose when they are back."""
         wanted = self._wanted_devices
         if wanted is None or self._offered_return or wanted == current:
             return
-        back = all(
-            not name or pulse.find(served, name, kind) is not None
-            for name, kind in zip(wanted, ("source", "sink"), strict=True)
-        )
-        if back:
+        if all_present(wanted, present):
             self._offered_return = True
             self._queue(AudioDeviceReturned(*wanted))
+
+    def on_audio_device_error(self) -> None:
+        """pjsua's sound device stopped on an error (unplugged): any thread, only a flag."""
+        self._native_error = True
 
     def _fell_back(
         self, chosen: tuple[str, str], now: tuple[str, str], lost: str, how: str = "went away"
@@ -1174,6 +1211,17 @@ class SipEngine:
         self._offered_return = False
         reason = f"{lost} {how}; using the default device"
         self._queue(AudioDevicesChanged(now[0], now[1], reason, lost=lost))
+
+    def audio_devices(self) -> tuple[AudioDevice, ...]:
+        """The devices the agent can choose from now, read afresh: the build's own when calls
+        use them, else the sound server's or PortAudio's."""
+        if self._native is not None:
+            try:
+                self._native.refresh()
+            except pj.Error as exc:
+                log.warning("Reading the sound devices: %s", _pj_text(exc))
+            return self._native.devices
+        return headset_devices()[0]
 
     def bridge_stats(self) -> BridgeStats | None:
         """The PortAudio bridge's frame counters, when the bridge is in use."""
@@ -1295,13 +1343,6 @@ def _safe_text(read: Callable[[], Any]) -> str:
     if isinstance(value, bytes):
         return value.decode("utf-8", errors="replace")
     return str(value)
-
-
-def _device_index(manager: Any, name: str) -> int | None:
-    for index, info in enumerate(manager.enumDev2()):
-        if str(info.name) == name:
-            return index
-    return None
 
 
 def _system_ca_bundle() -> str:

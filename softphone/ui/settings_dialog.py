@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from softphone.audio.devices import headset_devices
+from softphone.audio.devices import AudioDevice, headset_devices
 from softphone.credentials import Credentials, KeychainUnavailable
 from softphone.cti.auth import TOKEN_FILE, load_or_create_token
 from softphone.headless import account_settings
@@ -210,7 +210,7 @@ class SettingsDialog(QDialog):
     def _audio_group(self, profile: Profile) -> QGroupBox:
         group = QGroupBox(self.tr("Headset"))
         form = QFormLayout(group)
-        devices, _problem = headset_devices()
+        devices = self._devices()
         self.capture_device = _device_combo(
             self.tr("Microphone device"),
             self.tr("The headset's microphone, by name"),
@@ -271,13 +271,20 @@ class SettingsDialog(QDialog):
 
     def refresh_devices(self, *_event: object) -> None:
         """List the devices plugged in now; what the agent chose stays chosen."""
-        devices, _problem = headset_devices()
+        devices = self._devices()
         for combo, names in (
             (self.capture_device, [d.name for d in devices if d.inputs > 0]),
             (self.playback_device, [d.name for d in devices if d.outputs > 0]),
             (self.ringer_device, [d.name for d in devices if d.outputs > 0]),
         ):
             _fill_devices(combo, names, _device_name(combo))
+
+    def _devices(self) -> tuple[AudioDevice, ...]:
+        """The devices calls can use: the running engine's (the build's own on macOS and
+        Windows), else what the sound server or PortAudio lists."""
+        if self._phone is not None:
+            return self._phone.engine.audio_devices()
+        return headset_devices()[0]
 
     def _try_volumes(self, _percent: int) -> None:
         """Let the agent hear a volume at once (in a call or the headset test); Cancel undoes."""

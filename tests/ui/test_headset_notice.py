@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt
 
 from softphone.audio.devices import AudioDevice
 from softphone.sip import AudioDeviceListChanged, AudioDeviceReturned, AudioDevicesChanged
-from softphone.ui import settings_dialog
 from tests.ui.conftest import OFFSCREEN_NOISE, save_screenshot
 
 pytestmark = OFFSCREEN_NOISE
@@ -62,7 +61,8 @@ def test_the_agent_switching_devices_clears_the_warning(make_window):
 def test_the_device_lists_follow_the_system_and_keep_the_choice(qtbot, make_window, monkeypatch):
     rig = make_window(capture_device="Jabra EVOLVE 20 Mono")
     plugged: list[AudioDevice] = []
-    monkeypatch.setattr(settings_dialog, "headset_devices", lambda: (tuple(plugged), ""))
+    # What the engine lists: the sound server's devices here, the build's own on macOS/Windows.
+    monkeypatch.setattr(rig.phone.engine, "audio_devices", lambda: tuple(plugged))
     dialog = rig.window.open_settings()
     names = [dialog.playback_device.itemText(i) for i in range(dialog.playback_device.count())]
     assert "Poly Blackwire 3320" not in names
