@@ -386,6 +386,10 @@ Agent: %s</source>
         <translation>停止耳機測試(&amp;H)</translation>
     </message>
     <message>
+        <source>Microphone level during the test</source>
+        <translation>測試時的麥克風訊號強度</translation>
+    </message>
+    <message>
         <source>Stop the headset test</source>
         <translation>停止耳機測試</translation>
     </message>

@@ -14,8 +14,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QGridLayout, QProgressBar, QPushButton, QWidget
 
 from softphone.phone import Phone
 from softphone.sip import EngineError, HeadsetTestProgress
@@ -23,6 +24,8 @@ from softphone.ui.qt_engine import QtSipEngine
 from softphone.ui.widgets import named, plain_label
 
 log = logging.getLogger(__name__)
+
+METER_MS = 100  # the microphone meter moves ten times a second while the test records
 
 
 class HeadsetTestPanel(QWidget):
@@ -51,10 +54,23 @@ class HeadsetTestPanel(QWidget):
             widths.append(self.button.sizeHint().width())
         self.button.setMinimumWidth(max(widths))
         self.status = plain_label(name=self.tr("Headset test status"))
-        layout = QHBoxLayout(self)
+        # While it records, the microphone's level moves here: the agent sees it hears them.
+        self.meter = QProgressBar()
+        self.meter.setRange(0, 100)
+        self.meter.setTextVisible(False)
+        self.meter.setMaximumHeight(10)
+        self.meter.setAccessibleName(self.tr("Microphone level during the test"))
+        self.meter.setVisible(False)
+        self.meter_timer = QTimer(self)
+        self.meter_timer.setInterval(METER_MS)
+        self.meter_timer.timeout.connect(self._show_level)
+        self.loudest = 0  # the meter's highest value in this recording, for tests and logs
+        layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.button)
-        layout.addWidget(self.status, 1)
+        layout.addWidget(self.button, 0, 0)
+        layout.addWidget(self.status, 0, 1)
+        layout.addWidget(self.meter, 1, 1)
+        layout.setColumnStretch(1, 1)
         qt_engine.headset_test_progress.connect(self.show_progress)
         qt_engine.call_state_changed.connect(self._calls_changed)
         qt_engine.incoming_call.connect(self._calls_changed)
@@ -87,6 +103,7 @@ class HeadsetTestPanel(QWidget):
             "recording": self.tr("Speak now: recording 3 seconds…"),
             "playing_back": self.tr("Playing back what we recorded: you should hear your voice."),
         }
+        self._meter_on(event.phase == "recording")
         if event.phase in texts:
             self._say(texts[event.phase])
             return
@@ -108,6 +125,7 @@ class HeadsetTestPanel(QWidget):
 
     def finish(self) -> None:
         """The dialog closes: stop a running test, give the headset back its devices."""
+        self._meter_on(False)
         if self.running:
             self.phone.cancel_headset_test()
         if self._devices != self._saved_devices:
@@ -116,6 +134,20 @@ class HeadsetTestPanel(QWidget):
             except EngineError as exc:
                 log.warning("The headset did not go back to its devices: %s", exc)
             self._devices = self._saved_devices
+
+    def _meter_on(self, on: bool) -> None:
+        self.meter.setVisible(on)
+        if on:
+            self.loudest = 0
+            self.meter.setValue(0)
+            self.meter_timer.start()
+        else:
+            self.meter_timer.stop()
+
+    def _show_level(self) -> None:
+        level = round(self.phone.engine.audio_levels()[0] * 100)
+        self.meter.setValue(level)
+        self.loudest = max(self.loudest, level)
 
     def _say(self, text: str) -> None:
         self.status.setText(text)

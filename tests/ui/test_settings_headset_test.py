@@ -61,8 +61,12 @@ def test_the_button_walks_the_agent_through_tone_recording_and_playback(
     save_screenshot(dialog, "settings_headset_test_tone")
     qtbot.waitUntil(lambda: _last(seen) == "recording", timeout=WAIT_MS)
     speaking = pulseaudio.play_tone("mic", 440, 3.5)
+    assert panel.meter.isVisible()
+    # The agent sees the microphone hear them while it records.
+    qtbot.waitUntil(lambda: panel.loudest > 5, timeout=WAIT_MS)
     save_screenshot(dialog, "settings_headset_test_recording")
     qtbot.waitUntil(lambda: _last(seen) == "playing_back", timeout=WAIT_MS)
+    assert not panel.meter.isVisible()
     qtbot.waitUntil(lambda: _last(seen) == "done", timeout=WAIT_MS)
     speaking.wait(5)
     save_screenshot(dialog, "settings_headset_test_done")
