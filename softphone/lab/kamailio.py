@@ -8,12 +8,10 @@ Everything listens on 127.0.0.1 only.
 
 from __future__ import annotations
 
-import contextlib
 import glob
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import time
@@ -22,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
+from softphone.lab.processes import stop_process_group
 from softphone.profile import resources_dir
 
 CONFIG_TEMPLATE = resources_dir() / "kamailio" / "kamailio.cfg"
@@ -242,17 +241,8 @@ class Kamailio:
     def stop(self) -> None:
         """Stop Kamailio: SIGTERM to its pid, SIGKILL to its process group if it lingers."""
         process, self._process = self._process, None
-        if process is None:
-            return
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(STOP_TIMEOUT_S)
-        # Kamailio runs in a session of its own whose group id is its pid:
-        # kill whatever of that group is left (children of a crashed main).
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(STOP_TIMEOUT_S)
+        if process is not None:
+            stop_process_group(process, STOP_TIMEOUT_S)
 
     def restart(self) -> Kamailio:
         """Stop and start again on the same ports (registrations are lost)."""

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import itertools
-import os
-import signal
 import socket
 import subprocess
 import time
@@ -13,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 
+from softphone.lab.processes import stop_process_group
 from tests.rig.kamailio import HOST, ROOT, RigError, free_port, require_binary
 
 SCENARIOS = ROOT / "resources" / "sipp"
@@ -178,16 +176,8 @@ class Sipp:
 
     def stop(self) -> None:
         """Stop SIPp by pid: SIGTERM, then SIGKILL to its process group."""
-        process = self._process
-        if process is None:
-            return
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(STOP_TIMEOUT_S)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(STOP_TIMEOUT_S)
+        if self._process is not None:
+            stop_process_group(self._process, STOP_TIMEOUT_S)
 
     def trace_text(self) -> str:
         """The messages SIPp sent and received (-trace_msg)."""
