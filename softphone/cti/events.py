@@ -21,6 +21,8 @@ from typing import Any
 from softphone.agent import AgentState, StateChanged, WrapUp
 from softphone.phone import Phone, PhoneNotice
 from softphone.sip import (
+    AudioDeviceReturned,
+    AudioDevicesChanged,
     CallMediaChanged,
     CallReplaced,
     CallStateChanged,
@@ -216,6 +218,20 @@ class EventFeed:
                 "reason": event.reason,
                 "final": event.final,
                 "succeeded": event.succeeded,
+            }
+        if isinstance(event, AudioDevicesChanged):
+            return {
+                "type": "headset",
+                "capture": event.capture,
+                "playback": event.playback,
+                "reason": event.reason,
+                "lost": event.lost,
+            }
+        if isinstance(event, AudioDeviceReturned):
+            return {
+                "type": "headset_returned",
+                "capture": event.capture,
+                "playback": event.playback,
             }
         if isinstance(event, (TransferRequested, CallReplaced)):
             return {

@@ -23,6 +23,8 @@ from softphone.cti.server import OPENAPI_FILE
 from softphone.phone import Phone
 from softphone.profile import ProfileError, load_profile
 from softphone.sip import (
+    AudioDeviceReturned,
+    AudioDevicesChanged,
     CallState,
     IncomingCall,
     RegistrationChanged,
@@ -287,6 +289,26 @@ def test_a_client_that_falls_behind_is_dropped_not_waited_for(phone):
     assert time.monotonic() - started < 1.0
     assert slow.dropped and feed.subscriber_count == 0
     assert isinstance(slow, Subscription)
+
+
+def test_a_headset_that_goes_and_comes_back_is_told_on_the_stream(phone):
+    from softphone.cti.events import EventFeed
+
+    feed = EventFeed(phone)
+    feed.attach()
+    client = feed.subscribe()
+    reason = "Jabra EVOLVE 20 went away; using the default device"
+    phone.engine.emit(AudioDevicesChanged("", "", reason, lost="Jabra EVOLVE 20"))
+    phone.engine.emit(AudioDeviceReturned("Jabra EVOLVE 20", "Jabra EVOLVE 20"))
+    events = [client.queue.get(timeout=1) for _ in range(2)]
+    assert {key: events[0][key] for key in ("type", "capture", "playback", "lost")} == {
+        "type": "headset",
+        "capture": "",
+        "playback": "",
+        "lost": "Jabra EVOLVE 20",
+    }
+    assert events[0]["reason"] == reason
+    assert (events[1]["type"], events[1]["capture"]) == ("headset_returned", "Jabra EVOLVE 20")
 
 
 def test_the_wrap_up_is_filled_and_submitted_by_the_dispatcher(phone):
