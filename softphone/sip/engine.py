@@ -55,7 +55,13 @@ from softphone.sip.events import (
 )
 from softphone.sip.headers import parse_sip_message
 from softphone.sip.headset_test import HeadsetTest
-from softphone.sip.native_audio import NativeHeadset, Present, all_present, lost_devices
+from softphone.sip.native_audio import (
+    NativeHeadset,
+    Present,
+    all_present,
+    list_devices,
+    lost_devices,
+)
 from softphone.sip.settings import MAX_VOLUME, AccountSettings, EngineSettings
 from softphone.sip.uri import InvalidTarget, normalize_target
 
@@ -248,21 +254,8 @@ class SipEngine:
             for c in sorted(ep.codecEnum2(), key=lambda c: -int(c.priority))
             if int(c.priority) > 0
         )
-        manager = ep.audDevManager()
-        devices = []
-        for info in manager.enumDev2():
-            devices.append(
-                AudioDevice(
-                    str(info.name),
-                    str(info.driver),
-                    int(info.inputCount),
-                    int(info.outputCount),
-                    float(info.defaultSamplesPerSec),
-                )
-            )
-        return EngineProbe(
-            ep.libVersion().full, tuple(transports), codecs, len(devices), tuple(devices)
-        )
+        devices = list_devices(ep.audDevManager())
+        return EngineProbe(ep.libVersion().full, tuple(transports), codecs, len(devices), devices)
 
     def poll(self, timeout_ms: int = 0) -> int:
         """Let pjsua2 work for up to `timeout_ms`, then deliver queued events.
