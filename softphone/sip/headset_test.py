@@ -107,7 +107,8 @@ class HeadsetTest:
             return
         now = self._clock()
         if self._phase == "saving":
-            self._attempt(self._play_back_when_saved)
+            if not self._retired:  # the recorder is gone: its file gets finished
+                self._attempt(self._play_back_when_saved)
         elif now < self._until:
             return
         elif self._phase == "tone":

@@ -129,6 +129,14 @@ class MainWindow(QMainWindow):
 
         self._connect_engine(qt_engine)
         self._remove_listener = phone.session.add_listener(self._agent_state_changed)
+        self._start_timers()
+        if phone.account_id is None:
+            self.status_line.show_no_account()
+        self.history.reload()
+        self.refresh()
+
+    def _start_timers(self) -> None:
+        """The window's clocks: the second ticker, the level meters, the volume's save."""
         self.ticker = QTimer(self)
         self.ticker.setInterval(TICK_MS)
         self.ticker.timeout.connect(self.tick)
@@ -137,10 +145,11 @@ class MainWindow(QMainWindow):
         self.meter_timer.setInterval(100)
         self.meter_timer.timeout.connect(self._show_levels)
         self.meter_timer.start()
-        if phone.account_id is None:
-            self.status_line.show_no_account()
-        self.history.reload()
-        self.refresh()
+        # A volume is saved once the agent lets go of the slider for a moment.
+        self.volume_save = QTimer(self)
+        self.volume_save.setSingleShot(True)
+        self.volume_save.setInterval(VOLUME_SAVE_MS)
+        self.volume_save.timeout.connect(self.save_volumes)
 
     def _connect_engine(self, qt_engine: QtSipEngine) -> None:
         qt_engine.registration_changed.connect(self._registration_changed)
@@ -195,11 +204,6 @@ class MainWindow(QMainWindow):
         profile = self.phone.profile
         panel.show_volumes(profile.microphone_volume, profile.earphone_volume)
         panel.volumes_changed.connect(self.set_volumes)
-        # A volume is saved once the agent lets go of the slider for a moment.
-        self.volume_save = QTimer(self)
-        self.volume_save.setSingleShot(True)
-        self.volume_save.setInterval(VOLUME_SAVE_MS)
-        self.volume_save.timeout.connect(self.save_volumes)
         return panel
 
     def _build_actions(self) -> None:

@@ -210,25 +210,22 @@ class SettingsDialog(QDialog):
     def _audio_group(self, profile: Profile) -> QGroupBox:
         group = QGroupBox(self.tr("Headset"))
         form = QFormLayout(group)
-        devices = self._devices()
         self.capture_device = _device_combo(
             self.tr("Microphone device"),
             self.tr("The headset's microphone, by name"),
-            [d.name for d in devices if d.inputs > 0],
             profile.capture_device,
         )
         self.playback_device = _device_combo(
             self.tr("Earphone device"),
             self.tr("The headset's earphones, by name"),
-            [d.name for d in devices if d.outputs > 0],
             profile.playback_device,
         )
         self.ringer_device = _device_combo(
             self.tr("Ringer device"),
             self.tr("The speaker that rings on an incoming call, by name"),
-            [d.name for d in devices if d.outputs > 0],
             profile.ringer_device,
         )
+        self.refresh_devices()
         form.addRow(self.tr("&Microphone:"), self.capture_device)
         form.addRow(self.tr("&Earphones:"), self.playback_device)
         form.addRow(self.tr("R&inger:"), self.ringer_device)
@@ -484,12 +481,13 @@ def _combo(name: str, choices: tuple[str, ...], current: str) -> QComboBox:
     return combo
 
 
-def _device_combo(name: str, description: str, devices: list[str], current: str) -> QComboBox:
-    """An editable list of devices by name, the system default first; `current` selected."""
+def _device_combo(name: str, description: str, current: str) -> QComboBox:
+    """An editable list of devices by name, the system default first; `current` selected
+    (`SettingsDialog.refresh_devices` lists the others)."""
     combo = QComboBox()
     combo.setEditable(True)
     named(combo, name, description)
-    _fill_devices(combo, devices, current)
+    _fill_devices(combo, [], current)
     return combo
 
 

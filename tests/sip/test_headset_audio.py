@@ -287,3 +287,25 @@ def test_self_test_reports_the_bridge_and_the_headset_by_name(headset, tmp_path)
     assert "device: Jabra Headset [PulseAudio] in 0 / out 1" in devices
     assert "device: Jabra Headset Microphone [PulseAudio] in 1 / out 0" in devices
     assert "Monitor" not in devices
+
+
+def test_echo_cancellation_turned_on_and_off_in_a_call_keeps_the_call_heard(
+    pulseaudio, kamailio, registered_peer
+):
+    settings = EngineSettings(bind_address="127.0.0.1", echo_cancellation=False)
+    with EngineHarness(settings) as phone:
+        phone.register(kamailio, "1001")
+        caller, _ = _answered(phone, registered_peer, kamailio)
+        caller.send("tone", freq=1000)
+        phone.engine.set_echo_cancellation(True)
+        assert phone.engine.echo_cancelled
+        assert "module-echo-cancel" in pulseaudio.pactl("list", "short", "modules").stdout
+        phone.poll_for(1.5)  # the canceller's streams settle
+        share, _ = _heard(phone, pulseaudio)
+        assert share > 0.3, f"through the canceller the earphones played {share:.0%} of the tone"
+        phone.engine.set_echo_cancellation(False)
+        assert not phone.engine.echo_cancelled
+        assert "module-echo-cancel" not in pulseaudio.pactl("list", "short", "modules").stdout
+        phone.poll_for(1.5)
+        share, _ = _heard(phone, pulseaudio)
+        assert share > 0.3, f"without the canceller the earphones played {share:.0%} of the tone"

@@ -87,7 +87,9 @@ def test_a_silent_microphone_is_pointed_out_in_zh_tw(qtbot, pulseaudio, zh_tw, m
     seen = _follow(rig, panel)
     qtbot.mouseClick(panel.button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _last(seen) == "done", timeout=3 * WAIT_MS)
-    silent = "我們沒有聽到麥克風的聲音；請確認麥克風已插好且未靜音。"  # noqa: RUF001
+    # The catalogue's full-width punctuation, as zh_TW writes it.
+    silent = "我們沒有聽到麥克風的聲音；"  # noqa: RUF001
+    silent += "請確認麥克風已插好且未靜音。"
     assert panel.status.text() == silent
     save_screenshot(dialog, "settings_headset_test_silent_zh_TW")
     dialog.reject()

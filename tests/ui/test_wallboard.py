@@ -390,7 +390,8 @@ def test_the_wallboard_speaks_traditional_chinese(make_wallboard, language):
     labels = {tile.title for tile in window.tiles.values()}
     assert "服務水準" in labels and "等候中的來電" in labels
     assert window.window_choice.itemText(0) == "今天"
-    assert [row[1] for row in window.grid.shown_rows()] == ["待命", "通話中", "未就緒", "話後處理"]
+    states = [row[1] for row in window.grid.shown_rows()]
+    assert states == ["待命", "通話中", "未就緒", "話後處理"]
 
 
 def test_a_refresh_announces_only_the_cells_that_changed(qtbot):

